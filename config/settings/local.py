@@ -1,0 +1,8 @@
+"""The embedded set-up that `make run` starts: SpatiaLite, demo data, one machine."""
+
+from config.env import env_bool
+
+from .base import *  # noqa: F403
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+WILDLIFE_DEMO_MODE = env_bool("WILDLIFE_DEMO_MODE", True)
