@@ -86,7 +86,7 @@ class ScopedModelViewSet(IdempotentMixin, viewsets.ModelViewSet):  # type: ignor
         return self.idempotent_replay(request) or super().destroy(request, *args, **kwargs)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if request.query_params.get("format") == "geojson" and self.geojson_geometry_field:
+        if getattr(request.accepted_renderer, "format", "") == "geojson" and self.geojson_geometry_field:
             return self.geojson_response(self.filter_queryset(self.get_queryset()))
         return super().list(request, *args, **kwargs)
 

@@ -9,7 +9,7 @@ from wildlife.core.services import resolve_area
 from wildlife.core.tests.sample.models import SampleRecord
 
 
-def sample_create(*, actor: Any, name: str, area: Any = None, location: Any = None) -> SampleRecord:
+def sample_create(*, actor: Any, name: str, area: Any = None, location: Any = None, **_: Any) -> SampleRecord:
     with transaction.atomic():
         town, district = resolve_area(actor=actor, area=area, point=location)
         record = SampleRecord.objects.create(name=name, area=town, district=district, location=location, created_by=actor)
