@@ -8,23 +8,33 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Outcome(models.TextChoices):
+    """How an audited action ended."""
+
     SUCCESS = "success", _("成功")
     FAILURE = "failure", _("失败")
     DENIED = "denied", _("拒绝")
 
 
 class AuditEvent(models.Model):
-    """One audited action. Rows are only ever inserted (a PostgreSQL trigger refuses UPDATE and DELETE).
+    """One audited action. Rows are only ever inserted: database triggers refuse UPDATE, DELETE and TRUNCATE.
 
     `entry_hmac` = HMAC-SHA256(key, previous entry_hmac ‖ canonical fields); the key comes from the environment
     (WILDLIFE_AUDIT_KEY), so someone with database access alone cannot rewrite history without `audit_verify`
     noticing. `seq` is a gap-free sequence: a deleted or inserted row breaks it.
+
+    Retention: events are kept at least 180 days (等保 2.0); the platform has no command that deletes them.
     """
 
     seq = models.PositiveBigIntegerField(_("序号"), unique=True)
     occurred_at = models.DateTimeField(_("时间"), db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        # an account with history is disabled, never deleted (SET_NULL would need an UPDATE the trigger refuses)
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
     role = models.CharField(_("角色"), max_length=60, blank=True)
