@@ -2,7 +2,7 @@
 
 from config.env import env_bool
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 WILDLIFE_DEMO_MODE = env_bool("WILDLIFE_DEMO_MODE", True)

@@ -2,7 +2,7 @@
 
 from config.env import env_bool, env_int, env_list, env_str
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 WILDLIFE_DEMO_MODE = False

@@ -1,6 +1,7 @@
 """Foundation in a real browser: login, scope, lockout, HTMX POST with CSRF, Excel export."""
 
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -54,7 +55,7 @@ def test_excel_export_downloads_and_reads_back(zhoucun, town_officer, page):
     page.goto("/sample/")
     with page.expect_download() as info:
         page.click("[data-testid=export-xlsx]")
-    content = open(info.value.path(), "rb").read()
+    content = Path(info.value.path()).read_bytes()
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert rows[1][0] == "名称"
     assert [r[0] for r in rows[2:]] == ["王村观测点"]

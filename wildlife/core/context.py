@@ -13,7 +13,7 @@ class RequestFacts:
     user_agent: str = ""
 
 
-_facts: contextvars.ContextVar[RequestFacts] = contextvars.ContextVar("wildlife_request_facts", default=RequestFacts())
+_facts: contextvars.ContextVar[RequestFacts] = contextvars.ContextVar("wildlife_request_facts", default=RequestFacts())  # noqa: B039 - frozen, immutable
 
 
 def current_facts() -> RequestFacts:

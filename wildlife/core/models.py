@@ -65,3 +65,6 @@ class IdempotencyRecord(models.Model):
         verbose_name = _("幂等记录")
         verbose_name_plural = _("幂等记录")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

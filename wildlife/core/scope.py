@@ -49,8 +49,10 @@ def user_scope(user: User | AnonymousUser | Any) -> UserScope:
         return cached  # type: ignore[no-any-return]
     from wildlife.accounts.models import AreaAssignment
 
+    user_pk: int = user.pk  # type: ignore[assignment]  # authenticated users always have a primary key
+
     rows = list(
-        AreaAssignment.objects.filter(user_id=user.pk, area__is_active=True).values_list("area_id", "area__path", "role")
+        AreaAssignment.objects.filter(user_id=user_pk, area__is_active=True).values_list("area_id", "area__path", "role")
     )
     by_action: dict[str, list[str]] = {action: [] for action in ACTIONS}
     for _area_id, path, role in rows:

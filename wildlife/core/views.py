@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from wildlife.core.access import get_in_scope_or_404
-from wildlife.core.exceptions import ConflictError, OutOfScopeError
 from wildlife.core.excel import XLSX_CONTENT_TYPE, build_workbook
+from wildlife.core.exceptions import ConflictError, OutOfScopeError
 from wildlife.core.htmx import hx_redirect
 from wildlife.core.querysets import model_permission
 from wildlife.core.tables import Column
@@ -43,13 +43,13 @@ class PlatformPermissionMixin(LoginRequiredMixin):
     permission_action = "view"
     extra_permissions: Sequence[str] = ()
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not request.user.is_authenticated:
-            return self.handle_no_permission()  # type: ignore[return-value]
+            return self.handle_no_permission()
         perms = [model_permission(self.model, self.permission_action), *self.extra_permissions]
         if getattr(request.user, "is_admin_role", False) or not request.user.has_perms(perms):
             raise PermissionDenied(_("您没有访问此页面的权限"))
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ObjectListView(PlatformPermissionMixin, View):

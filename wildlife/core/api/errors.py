@@ -81,8 +81,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if isinstance(exc, OutOfScopeError):
         return problem_response(status_code=403, code="out_of_scope", title=str(exc))
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": list(exc.messages)}
-        return problem_response(status_code=400, errors={k: [str(m) for m in v] for k, v in errors.items()})
+        messages = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": list(exc.messages)}
+        return problem_response(status_code=400, errors={k: [str(m) for m in v] for k, v in messages.items()})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -100,7 +100,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     code = None
     if isinstance(exc, exceptions.Throttled):
         code = "throttled"
-    elif isinstance(exc, exceptions.NotAuthenticated) or isinstance(exc, exceptions.AuthenticationFailed):
+    elif isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         code = "not_authenticated"
     problem = problem_response(status_code=status_code, code=code, errors=errors, detail=detail if status_code != status.HTTP_404_NOT_FOUND else None)
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):

@@ -3,7 +3,7 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
-class ExpiringTokenScheme(OpenApiAuthenticationExtension):
+class ExpiringTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "wildlife.core.api.authentication.ExpiringTokenAuthentication"
     name = "tokenAuth"
 

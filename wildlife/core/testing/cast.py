@@ -15,7 +15,7 @@ from wildlife.accounts.roles import ensure_admin_group
 from wildlife.geo.models import AdminArea
 from wildlife.geo.reference import ensure_zhoucun_areas
 
-TEST_PASSWORD = "Wildlife-Test-2026"
+TEST_PASSWORD = "Wildlife-Test-2026"  # noqa: S105 - test accounts only
 
 # who's who: username → (department code, area name, role). Town officers work for their town government.
 CAST: dict[str, tuple[str | None, str | None, str]] = {
