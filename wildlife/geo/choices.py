@@ -31,3 +31,16 @@ class SourceCRS(models.TextChoices):
     WGS84 = "wgs84", _("WGS-84 (EPSG:4326)")
     CGCS2000 = "cgcs2000", _("CGCS2000 (EPSG:4490)")
     GCJ02 = "gcj02", _("GCJ-02 (国测局坐标，导入时转换为 WGS-84)")
+
+
+class MatchBy(models.TextChoices):
+    """How features of a boundary file are matched to areas."""
+
+    CODE = "code", _("按区划代码")
+    NAME = "name", _("按名称")
+
+
+class BoundaryImportStatus(models.TextChoices):
+    STAGED = "staged", _("待确认")
+    APPLIED = "applied", _("已保存")
+    DISCARDED = "discarded", _("已放弃")

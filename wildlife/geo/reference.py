@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import transaction
 
+from wildlife.geo.boundaries import area_km2
 from wildlife.geo.choices import AreaKind, AreaLevel
 from wildlife.geo.models import AdminArea
 
@@ -95,13 +96,13 @@ def ensure_zhoucun_areas() -> dict[str, AdminArea]:
             or area.sort_order != spec.sort_order
         )
         # keep an operator-imported (official) boundary; only (re)draw schematic ones
-        if area.boundary is None or area.boundary_is_schematic:
-            if area.boundary is None or not area.boundary.equals_exact(geometry, 1e-9):
-                area.boundary = geometry
-                area.boundary_is_schematic = True
-                area.boundary_source = SCHEMATIC_SOURCE
-                area.boundary_crs = "wgs84"
-                changed = True
+        if area.boundary is None or (area.boundary_is_schematic and not area.boundary.equals_exact(geometry, 1e-9)):
+            area.boundary = geometry
+            area.boundary_is_schematic = True
+            area.boundary_source = SCHEMATIC_SOURCE
+            area.boundary_crs = "wgs84"
+            area.area_km2 = area_km2(geometry)
+            changed = True
         if changed:
             area.name = spec.name
             area.level = spec.level
