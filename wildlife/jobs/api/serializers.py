@@ -49,11 +49,11 @@ class JobSerializer(serializers.ModelSerializer[Job]):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_report_url(self, job: Job) -> str | None:
         return self._absolute(job.report_download_url) if job.report_file else None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_result_url(self, job: Job) -> str | None:
         return self._absolute(job.result_download_url) if job.result_file else None
 

@@ -38,7 +38,8 @@ def user_error_handler(ctx: JobContext) -> None:
 @job_handler("test.crash", label="测试崩溃任务")
 def crash_handler(ctx: JobContext) -> None:
     secrets: dict[str, Any] = {}
-    secrets["db_password_hint"]  # noqa: B018  -- an internal error whose text must not reach the user
+    # an internal error whose text must not reach the user
+    secrets["db_password_hint"]
 
 
 @job_handler("test.invalid", label="测试校验任务")
