@@ -13,7 +13,16 @@ from wildlife.accounts.models import User
 
 
 class AccountLockedError(PermissionDenied):
-    pass
+    """The account is locked: refused even with the right password."""
+
+
+def second_factor_expected(user: User) -> bool:
+    """Administrators, everyone under a policy that requires it, and users who switched on their own TOTP."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from wildlife.accounts.middleware import mfa_required_for
+
+    return mfa_required_for(user) or TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 class PlatformBackend(ModelBackend):
@@ -36,7 +45,10 @@ class PlatformBackend(ModelBackend):
         elif not self.user_can_authenticate(user):
             locked = lockout.record_login_failure(username, reason="inactive")
         else:
-            lockout.record_login_success(username)
+            # with a second factor to come, only the whole login counts as a success (the failure count is not reset
+            # by the password alone, or a thief of the password could guess codes forever)
+            if not second_factor_expected(user):
+                lockout.record_login_success(username)
             return user
         if locked:
             raise AccountLockedError("account locked")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib.auth import logout
 from django.core.cache import cache
@@ -15,6 +16,8 @@ from wildlife.audit.services import audit_record
 
 SESSION_LOGIN_AT = "_wl_login_at"
 SESSION_LAST_SEEN = "_wl_last_seen"
+# set at login for a business user who switched on the optional second factor: they are asked for it too
+SESSION_MFA_PENDING = "_wl_mfa_pending"
 _POLICY_CACHE_KEY = "wildlife:security-policy"
 _EXEMPT_PREFIXES = ("/static/", "/accounts/mfa/", "/accounts/logout/", "/i18n/", "/healthz")
 
@@ -32,10 +35,20 @@ def forget_cached_policy() -> None:
 
 
 def mfa_required_for(user: object) -> bool:
+    """Whether the policy requires this user to use a second factor (administrators always; others by policy)."""
     return bool(getattr(user, "needs_mfa", False) or cached_policy().mfa_required_for_all)
 
 
+def _problem(status: int, code: str, title: str) -> JsonResponse:
+    from wildlife.core.context import current_facts
+
+    body = {"type": "about:blank", "title": title, "status": status, "code": code, "errors": {}, "request_id": current_facts().request_id}
+    return JsonResponse(body, status=status, content_type="application/problem+json", json_dumps_params={"ensure_ascii": False})
+
+
 class SessionPolicyMiddleware:
+    """Idle and absolute session timeouts, and no page before the second factor for those who need it."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -47,17 +60,19 @@ class SessionPolicyMiddleware:
                 audit_record(action="session_expired", actor=user, detail={"reason": expired})
                 logout(request)
                 if request.path.startswith("/api/") or request.headers.get("HX-Request"):
-                    response: HttpResponse = JsonResponse({"detail": "会话已超时，请重新登录"}, status=401)
+                    response: HttpResponse = _problem(401, "session_expired", "会话已超时，请重新登录")
                     if request.headers.get("HX-Request"):
                         response["HX-Redirect"] = reverse("accounts:login") + "?timeout=1"
                     return response
                 return HttpResponseRedirect(reverse("accounts:login") + "?timeout=1")
             if (
-                mfa_required_for(user)
-                and not user.is_verified()
+                not user.is_verified()
+                and (request.session.get(SESSION_MFA_PENDING) or mfa_required_for(user))
                 and not request.path.startswith(_EXEMPT_PREFIXES)
             ):
-                return HttpResponseRedirect(reverse("accounts:mfa"))
+                if request.path.startswith("/api/"):
+                    return _problem(403, "mfa_required", "请先完成双因素认证")
+                return HttpResponseRedirect(reverse("accounts:mfa") + "?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)
 
     def _expired(self, request: HttpRequest) -> str:

@@ -111,6 +111,9 @@ class LoginAttempt(models.Model):
         verbose_name_plural = _("登录尝试")
         indexes = [models.Index(fields=["username", "attempted_at"], name="accounts_attempt_user_time")]
 
+    def __str__(self) -> str:
+        return f"{self.username} {self.attempted_at:%Y-%m-%d %H:%M} {'ok' if self.succeeded else 'failed'}"
+
 
 class AccountLock(models.Model):
     """An account locked after too many failures, until `locked_until` or an administrator unlocks it."""
@@ -122,6 +125,9 @@ class AccountLock(models.Model):
     class Meta:
         verbose_name = _("账号锁定")
         verbose_name_plural = _("账号锁定")
+
+    def __str__(self) -> str:
+        return f"{self.username} → {self.locked_until:%Y-%m-%d %H:%M}"
 
 
 class SecurityPolicy(models.Model):
@@ -145,6 +151,9 @@ class SecurityPolicy(models.Model):
     class Meta:
         verbose_name = _("安全策略")
         verbose_name_plural = _("安全策略")
+
+    def __str__(self) -> str:
+        return str(_("安全策略"))
 
     @classmethod
     def current(cls) -> SecurityPolicy:

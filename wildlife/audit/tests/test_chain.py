@@ -1,3 +1,4 @@
+# ruff: noqa: S608  # the tamper tests build SQL from a constant table name on purpose
 """The chain verifier names the first broken entry and how it was broken; the database refuses changes."""
 
 from __future__ import annotations
