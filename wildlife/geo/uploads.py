@@ -30,6 +30,7 @@ import sqlite3
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -386,15 +387,21 @@ def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Pat
     """Stream one member to `target`, refusing it when it inflates past its declared size or the budget."""
     written = 0
     limit = min(info.file_size, budget)
-    with archive.open(info) as source, open(target, "wb") as out:
-        while True:
-            chunk = source.read(COPY_CHUNK)
-            if not chunk:
-                break
-            written += len(chunk)
-            if written > limit:
-                raise _reject(_("压缩包成员「%(member)s」解压后超过声明大小或总量上限，疑似压缩炸弹，已拒绝。") % {"member": info.filename[:80]})
-            out.write(chunk)
+    try:
+        with archive.open(info) as source, open(target, "wb") as out:
+            while True:
+                chunk = source.read(COPY_CHUNK)
+                if not chunk:
+                    break
+                written += len(chunk)
+                if written > limit:
+                    raise _reject(_("压缩包成员「%(member)s」解压后超过声明大小或总量上限，疑似压缩炸弹，已拒绝。") % {"member": info.filename[:80]})
+                out.write(chunk)
+    except NotImplementedError as exc:
+        raise _reject(_("压缩包成员「%(member)s」使用了不支持的压缩方式，请用普通 zip 重新压缩。") % {"member": info.filename[:80]}) from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        # zipfile never inflates past the declared size; a member that holds more fails its checksum here
+        raise _reject(_("压缩包成员「%(member)s」已损坏或与声明大小不符，已拒绝。") % {"member": info.filename[:80]}) from exc
     return written
 
 
@@ -488,8 +495,8 @@ def _inspect_geopackage(path: Path, name: str) -> None:
         required = {"gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns"}
         if application_id not in GPKG_APPLICATION_IDS or not required <= tables:
             raise _reject(_("「%(name)s」不是 GeoPackage：缺少 GeoPackage 标识或必需的元数据表。") % {"name": name})
-        databases = connection.execute("PRAGMA database_list").fetchall()
-        if len(databases) != 1:
+        databases = [row[1] for row in connection.execute("PRAGMA database_list").fetchall()]
+        if any(name not in ("main", "temp") for name in databases):
             raise _reject(_("GeoPackage 引用了其他数据库，已拒绝。"))
         for kind, object_name, _table, sql in schema:
             if kind == "table" and re.match(r"\s*CREATE\s+VIRTUAL\s+TABLE", sql, re.IGNORECASE):
