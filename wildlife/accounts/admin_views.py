@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wildlife.accounts import services
 from wildlife.accounts.access import access_user_by_id, admin_required
+from wildlife.accounts.choices import AssignmentRole
 from wildlife.accounts.forms import (
     AreaAssignForm,
     DepartmentPermissionsForm,
@@ -91,7 +92,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 departments=data["departments"],
                 area=data["area"],
-                area_role=data["area_role"],
+                area_role=data["area_role"] or AssignmentRole.OFFICER,
                 password=data["password"] if data["password_mode"] == MANUAL else None,
             )
         except ValidationError as exc:

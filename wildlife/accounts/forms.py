@@ -71,7 +71,7 @@ class UserCreateForm(forms.Form):
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     departments = _department_field()
     area = forms.ModelChoiceField(label=_("管辖区域"), queryset=AdminArea.objects.none(), required=False)
-    area_role = forms.ChoiceField(label=_("区域角色"), choices=AssignmentRole.choices, initial=AssignmentRole.OFFICER)
+    area_role = forms.ChoiceField(label=_("区域角色"), choices=AssignmentRole.choices, initial=AssignmentRole.OFFICER, required=False)
     password_mode = forms.ChoiceField(
         label=_("初始密码"),
         choices=[("generate", _("系统生成（仅显示一次）")), ("set", _("手工设置"))],

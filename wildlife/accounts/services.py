@@ -310,17 +310,18 @@ def user_password_reset(*, actor: Any, user: User, password: str | None = None) 
 # --- the user's own account -------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def password_change_own(*, actor: User, old_password: str, new_password: str) -> None:
     """Change one's own password: the old one must be right and the new one must satisfy the policy."""
     if not actor.check_password(old_password):
+        # recorded outside any transaction that the refusal rolls back
         audit_record(action="password_changed", actor=actor, obj=actor, outcome=Outcome.FAILURE, detail={"reason": "bad_old_password"})
         raise ValidationError({"old_password": _("当前密码不正确。")})
     if old_password == new_password:
         raise ValidationError({"new_password1": _("新密码不能与当前密码相同。")})
-    _set_password(actor, new_password)
-    actor.save(update_fields=["password", "password_changed_at"])
-    audit_record(action="password_changed", actor=actor, obj=actor)
+    with transaction.atomic():
+        _set_password(actor, new_password)
+        actor.save(update_fields=["password", "password_changed_at"])
+        audit_record(action="password_changed", actor=actor, obj=actor)
 
 
 def mfa_pending_device(*, user: User) -> TOTPDevice:
@@ -346,7 +347,6 @@ def mfa_enrol_confirm(*, actor: User, device: TOTPDevice, token: str) -> bool:
     return True
 
 
-@transaction.atomic
 def mfa_disable_own(*, actor: User, password: str, required: bool) -> int:
     """Switch off one's own optional second factor (password confirmed); refused where the policy requires it."""
     if required:
@@ -354,8 +354,9 @@ def mfa_disable_own(*, actor: User, password: str, required: bool) -> int:
     if not actor.check_password(password):
         audit_record(action="mfa_disabled", actor=actor, obj=actor, outcome=Outcome.FAILURE, detail={"reason": "bad_password"})
         raise ValidationError({"password": _("密码不正确。")})
-    deleted, _details = TOTPDevice.objects.filter(user=actor).delete()
-    audit_record(action="mfa_disabled", actor=actor, obj=actor, detail={"devices_deleted": deleted})
+    with transaction.atomic():
+        deleted, _details = TOTPDevice.objects.filter(user=actor).delete()
+        audit_record(action="mfa_disabled", actor=actor, obj=actor, detail={"devices_deleted": deleted})
     return deleted
 
 
