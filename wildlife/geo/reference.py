@@ -103,6 +103,9 @@ def ensure_zhoucun_areas() -> dict[str, AdminArea]:
             area.boundary_crs = "wgs84"
             area.area_km2 = area_km2(geometry)
             changed = True
+        elif area.boundary is not None and area.area_km2 is None:
+            area.area_km2 = area_km2(area.boundary)
+            changed = True
         if changed:
             area.name = spec.name
             area.level = spec.level

@@ -264,7 +264,10 @@ def boundary_import_rematch(*, actor: Any, staging: BoundaryImport, match_by: st
 def boundary_import_apply(*, actor: Any, staging: BoundaryImport) -> list[AdminArea]:
     """Replace the boundaries of the matched areas (one audit event per area, with before/after digests)."""
     _require_owner(actor, staging)
-    matched = matched_boundaries(staging)
+    current = BoundaryImport.objects.filter(pk=staging.pk, status=BoundaryImportStatus.STAGED, expires_at__gt=timezone.now()).first()
+    if current is None:
+        raise ConflictError(_("该导入已保存、已放弃或已过期。"), code="boundary_import_closed")
+    matched = matched_boundaries(current)
     if not matched:
         raise ValidationError({"match_field": [_("没有要素匹配到区划，无法保存；请更换匹配字段。")]})
     source = _("%(file)s（%(format)s，%(crs)s，%(user)s 导入）") % {

@@ -1,0 +1,111 @@
+"""Area tree reads: scope, point lookup (one indexed query), the spatial index itself, GeoJSON layers."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from wildlife.geo.choices import AreaLevel
+from wildlife.geo.models import AdminArea
+from wildlife.geo.reference import DISTRICT_CODE, SCHEMATIC_SOURCE, TOWNS, ensure_zhoucun_areas
+from wildlife.geo.selectors import (
+    area_feature_collection,
+    area_for_point,
+    area_list,
+    area_tree,
+    areas_for_user,
+    district_area,
+)
+
+
+@pytest.mark.django_db
+def test_reference_tree_shape_and_idempotence(zhoucun):
+    district = AdminArea.objects.get(code=DISTRICT_CODE)
+    towns = AdminArea.objects.filter(level=AreaLevel.TOWN)
+    assert towns.count() == len(TOWNS) == 10
+    assert set(towns.values_list("kind", flat=True)) == {"town", "subdistrict"}
+    assert towns.filter(kind="subdistrict").count() == 5
+    assert all(t.parent_id == district.pk and t.path.startswith(district.path) for t in towns)
+    resort = AdminArea.objects.get(name="文昌湖旅游度假区")
+    assert set(resort.administered_areas.values_list("name", flat=True)) == {"萌水镇", "商家镇"}
+    assert AdminArea.objects.get(name="萌水镇").parent == district  # legal division unchanged
+    assert AdminArea.objects.filter(level=AreaLevel.OVERLAY).count() == 2
+    assert all(a.boundary_is_schematic and a.boundary_source == SCHEMATIC_SOURCE for a in AdminArea.objects.all())
+    assert all(a.area_km2 and a.area_km2 > 0 for a in AdminArea.objects.all())
+    before = list(AdminArea.objects.values_list("pk", "path", "boundary_updated_at"))
+    ensure_zhoucun_areas()
+    assert list(AdminArea.objects.values_list("pk", "path", "boundary_updated_at")) == before
+
+
+@pytest.mark.django_db
+def test_reference_keeps_an_imported_boundary(zhoucun):
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    wangcun = AdminArea.objects.get(name="王村镇")
+    official = MultiPolygon(Polygon.from_bbox((117.70, 36.65, 117.79, 36.81)), srid=4326)
+    AdminArea.objects.filter(pk=wangcun.pk).update(boundary=official, boundary_is_schematic=False, boundary_source="official")
+    ensure_zhoucun_areas()
+    wangcun.refresh_from_db()
+    assert wangcun.boundary.equals_exact(official, 1e-9) and not wangcun.boundary_is_schematic
+
+
+@pytest.mark.django_db
+def test_scope(zhoucun, town_officer, district_officer, system_admin, anonymous):
+    assert list(area_list(user=town_officer).values_list("name", flat=True)) == ["王村镇"]
+    assert area_list(user=district_officer).count() == 13
+    assert area_list(user=district_officer, include_overlays=False).count() == 11
+    assert area_list(user=system_admin).count() == 13
+    assert area_list(user=anonymous).count() == 0
+    assert [a.name for a in areas_for_user(town_officer)] == ["王村镇"]
+    assert district_area().code == DISTRICT_CODE
+
+
+@pytest.mark.django_db
+def test_area_tree_lists_towns_in_their_order_and_overlays_apart(zhoucun, district_officer, town_officer):
+    rows, overlays = area_tree(user=district_officer)
+    assert [r.area.name for r in rows][:3] == ["周村区", "城北路街道", "永安街街道"]
+    assert [r.indent for r in rows][:2] == [0, 1]
+    assert {a.name for a in overlays} == {"周村经济开发区", "文昌湖旅游度假区"}
+    rows, overlays = area_tree(user=town_officer)
+    assert [(r.area.name, r.indent) for r in rows] == [("王村镇", 0)] and overlays == []
+
+
+@pytest.mark.django_db
+def test_area_for_point(zhoucun):
+    assert area_for_point(Point(117.75, 36.75, srid=4326)).name == "王村镇"
+    assert area_for_point(Point(117.85, 36.86, srid=4326)).name == "北郊镇"
+    assert area_for_point(Point(117.85, 36.86)).name == "北郊镇"  # srid defaults to WGS-84
+    assert area_for_point(Point(116.4, 39.9, srid=4326)) is None
+    assert area_for_point(Point(117.85, 36.86, srid=4326), level="district").code == DISTRICT_CODE
+    AdminArea.objects.filter(name="北郊镇").update(is_active=False)
+    assert area_for_point(Point(117.85, 36.86, srid=4326)) is None
+
+
+@pytest.mark.django_db
+def test_area_for_point_is_one_query(zhoucun, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        area_for_point(Point(117.75, 36.75, srid=4326))
+
+
+@pytest.mark.django_db
+def test_boundary_has_a_working_spatial_index(zhoucun):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT spatial_index_enabled FROM geometry_columns WHERE f_table_name = 'geo_adminarea' AND f_geometry_column = 'boundary'")
+            assert cursor.fetchone()[0] == 1
+            # the R-tree is filled by triggers: one entry per area with a boundary
+            cursor.execute("SELECT COUNT(*) FROM idx_geo_adminarea_boundary")
+            assert cursor.fetchone()[0] == AdminArea.objects.exclude(boundary__isnull=True).count()
+        else:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'geo_adminarea'")
+            assert any("gist" in row[0].lower() and "boundary" in row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_feature_collection_is_simplified_and_labelled(zhoucun, town_officer):
+    data = area_feature_collection(area_list(user=town_officer))
+    assert [f["properties"]["name"] for f in data["features"]] == ["王村镇"]
+    properties = data["features"][0]["properties"]
+    assert properties["schematic"] is True and properties["level"] == "town"
+    assert data["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
