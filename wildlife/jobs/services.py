@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -66,12 +67,30 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:120]
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def failure_message(exc: BaseException, job: Job) -> str:
-    """What the user reads when a handler raised: its own Chinese message, or a generic one (never a traceback)."""
+    """What the user reads when a handler raised: its own Chinese message, or a generic one (never a traceback).
+
+    JobError and ValidationError are meant for users. Other exceptions are shown only when their text is plainly a
+    sentence written for people -- one line of Chinese -- and they are not database, lookup or OS errors (whose
+    text can carry SQL, data or paths); everything else becomes a generic message with the job number.
+    """
     if isinstance(exc, JobError):
         return exc.message[:1000]
     if isinstance(exc, ValidationError):
         return "；".join(str(m) for m in exc.messages)[:1000]
+    text = str(exc).strip()
+    if (
+        text
+        and _CJK.search(text)
+        and "\n" not in text
+        and "Traceback" not in text
+        and len(text) <= 500
+        and not isinstance(exc, (DatabaseError, LookupError, OSError))
+    ):
+        return text
     return _("任务执行出错（系统内部错误），已记录供管理员排查，请稍后重试或联系管理员。任务编号：%(id)s") % {"id": job.pk}
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -107,6 +107,29 @@ def test_validation_error_messages_are_shown(town_officer: Any, django_capture_o
     job = start(town_officer, "test.invalid", django_capture_on_commit_callbacks)
     assert job.status == JobStatus.FAILED
     assert job.error_message == "文件不是有效的 Excel 工作簿"
+
+
+class _Rejected(Exception):
+    """Like an importer's own exception with a message written for users."""
+
+
+@pytest.mark.parametrize(
+    ("exc", "shown"),
+    [
+        (_Rejected("共有 2 个错误，按“全部或全不”方式未写入任何数据，请查看报告。"), True),
+        (ValueError("invalid literal for int() with base 10: 'abc'"), False),
+        (KeyError("东北虎"), False),
+        (_Rejected("第一行\n  File \"/srv/app.py\", line 3"), False),
+        (IntegrityError("重复键违反唯一约束 DETAIL: Key (name)=(东北虎)"), False),
+        (RuntimeError(""), False),
+    ],
+)
+def test_failure_message_passes_only_plain_chinese_sentences(town_officer: Any, exc: Exception, shown: bool) -> None:
+    job = make_job(town_officer)
+    message = services.failure_message(exc, job)
+    assert (message == str(exc)) is shown
+    if not shown:
+        assert "系统内部错误" in message and str(job.pk) in message
 
 
 def test_job_run_is_idempotent(town_officer: Any, django_capture_on_commit_callbacks: Any) -> None:
