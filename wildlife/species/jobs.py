@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
+from wildlife.jobs.context import JobError
 from wildlife.jobs.registry import job_handler
-from wildlife.species.importers import ImportRejected, VersionSpec, build_report, import_species_list
+from wildlife.species.importers import ImportFileError, ImportRejected, VersionSpec, build_report, import_species_list
 
 JOB_KIND = "species_import"
 
@@ -48,7 +51,11 @@ def run_species_import(ctx: Any) -> None:
         ctx.save_report("species-import-report.xlsx", build_report(result))
         ctx.set_summary(**result.summary())
         ctx.log(result.summary_text())
-        raise
+        raise JobError(str(rejected)) from rejected
+    except ImportFileError as exc:
+        raise JobError(str(exc)) from exc
+    except ValidationError as exc:
+        raise JobError("；".join(exc.messages)) from exc
     ctx.add_errors(result.error_count + result.conflict_count)
     if result.issues:
         ctx.save_report("species-import-report.xlsx", build_report(result))
