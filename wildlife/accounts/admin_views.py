@@ -229,7 +229,7 @@ def user_password_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
     account = access_user_by_id(request.user, pk)
     form = PasswordResetForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, "；".join(str(m) for errors in form.errors.values() for m in errors))
         return _back(account)
     password = form.cleaned_data["password"] if form.cleaned_data["password_mode"] == MANUAL else None
     try:

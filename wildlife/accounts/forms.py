@@ -50,7 +50,7 @@ class ConfirmPasswordForm(forms.Form):
     password = forms.CharField(label=_("当前密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
-def _department_field(required: bool = False) -> forms.ModelMultipleChoiceField:
+def _department_field(required: bool = False) -> forms.ModelMultipleChoiceField:  # type: ignore[type-arg]
     return forms.ModelMultipleChoiceField(
         label=_("部门"),
         queryset=Department.objects.order_by("sort_order", "name"),

@@ -6,7 +6,7 @@ Unknown usernames are counted and locked the same way, so the answer does not re
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +21,7 @@ def normalise_username(username: str | None) -> str:
     return (username or "").strip().lower()[:150]
 
 
-def locked_until(username: str) -> timezone.datetime | None:
+def locked_until(username: str) -> datetime | None:
     """When the lock on this account ends, or None if it is not locked."""
     lock = AccountLock.objects.filter(username=normalise_username(username)).first()
     if lock is None or lock.locked_until <= timezone.now():

@@ -34,7 +34,7 @@ def confirmed_devices(user: Any) -> list[TOTPDevice]:
 
 
 def has_confirmed_device(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def match_code(user: Any, code: str) -> TOTPDevice | None:

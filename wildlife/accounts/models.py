@@ -34,7 +34,7 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     is_demo = models.BooleanField(_("演示账号"), default=False)
 
-    objects = PlatformUserManager()
+    objects = PlatformUserManager()  # type: ignore[misc]  # the stubs declare `objects` as a ClassVar
 
     class Meta:
         verbose_name = _("用户")
@@ -157,11 +157,12 @@ class SecurityPolicy(models.Model):
 
     @classmethod
     def current(cls) -> SecurityPolicy:
-        policy = cls.objects.order_by("pk").first()
-        if policy is None:
-            defaults: dict[str, Any] = dict(getattr(settings, "WILDLIFE_SECURITY_DEFAULTS", {}))
-            policy = cls(**defaults)
-        return policy
+        """The saved policy, or (before the security administrator first saves one) the defaults from settings."""
+        saved = SecurityPolicy.objects.order_by("pk").first()
+        if saved is not None:
+            return saved
+        defaults: dict[str, Any] = dict(getattr(settings, "WILDLIFE_SECURITY_DEFAULTS", {}))
+        return SecurityPolicy(**defaults)
 
 
 class ApiToken(models.Model):

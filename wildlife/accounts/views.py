@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -37,7 +38,7 @@ def _safe_next(request: HttpRequest, default: str = "") -> str:
     return default or reverse("core:home")
 
 
-def _lock_message(until: timezone.datetime) -> str:
+def _lock_message(until: datetime) -> str:
     return _("登录失败次数过多，账号已锁定，请于 %(time)s 后再试，或联系系统管理员解锁。") % {
         "time": timezone.localtime(until).strftime("%H:%M")
     }
@@ -124,7 +125,7 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     next_url = _safe_next(request)
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]  # set by django_otp.middleware.OTPMiddleware
         return HttpResponseRedirect(next_url)
     if not mfa.has_confirmed_device(user):
         if not (mfa_required_for(user) or request.session.get(SESSION_MFA_PENDING)):
