@@ -39,7 +39,7 @@ cleanup() { trap - INT TERM EXIT; say "停止服务 (stopping)"; for p in "${pid
 trap cleanup INT TERM EXIT
 "$VENV/bin/gunicorn" config.wsgi --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-2}" --threads 4 --timeout 120 --access-logfile - &
 pids+=($!)
-"$PY" manage.py db_worker --queue-name default --interval 1 &
+"$PY" manage.py jobs_worker --queue-name default --interval 1 &
 pids+=($!)
 sleep 2
 cat <<MSG

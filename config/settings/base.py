@@ -107,6 +107,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -196,6 +197,7 @@ WILDLIFE_TIANDITU_KEY = env_str("WILDLIFE_TIANDITU_KEY", "")
 WILDLIFE_DISTRICT_CODE = env_str("WILDLIFE_DISTRICT_CODE", "370306")
 WILDLIFE_TRUSTED_PROXY_COUNT = env_int("WILDLIFE_TRUSTED_PROXY_COUNT", 0)
 WILDLIFE_API_TOKEN_HOURS = env_int("WILDLIFE_API_TOKEN_HOURS", 12)
+WILDLIFE_JOB_HEARTBEAT_SECONDS = env_int("WILDLIFE_JOB_HEARTBEAT_SECONDS", 30)
 # default security policy; the security administrator edits the live values in the platform
 WILDLIFE_SECURITY_DEFAULTS = {
     "password_min_length": 8,

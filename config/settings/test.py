@@ -17,3 +17,9 @@ from .base import INSTALLED_APPS  # noqa: E402
 
 # a tiny scoped register that exercises the generic views, API base classes and contract tests
 INSTALLED_APPS = [*INSTALLED_APPS, "wildlife.core.tests.sample"]
+
+from .base import DATABASES  # noqa: E402
+
+if "spatialite" in str(DATABASES["default"]["ENGINE"]):
+    # an in-memory test database per test process (pytest-xdist workers each get their own)
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}

@@ -11,10 +11,23 @@ from django.test import Client
 from wildlife.core.testing import cast
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load the reference data (areas, departments, permissions) once per test database, not once per test."""
+    with django_db_blocker.unblock():
+        cast.setup_reference()
+
+
 @pytest.fixture
 def zhoucun(db: Any) -> dict[str, Any]:
     """Areas of 周村区 by name (schematic boundaries) with departments and their permissions."""
-    return cast.setup_reference()
+    from wildlife.accounts.models import Department
+    from wildlife.geo.models import AdminArea
+
+    areas = {area.name: area for area in AdminArea.objects.all()}
+    if "王村镇" not in areas or not Department.objects.exists():
+        return cast.setup_reference()  # a transactional test flushed the database
+    return areas
 
 
 def _member(name: str) -> Callable[..., Any]:
