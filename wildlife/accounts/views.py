@@ -24,7 +24,13 @@ from django_otp import login as otp_login
 from wildlife.accounts import lockout, mfa
 from wildlife.accounts.backends import AccountLockedError
 from wildlife.accounts.forms import ConfirmPasswordForm, LoginForm, OtpForm, PasswordChangeForm
-from wildlife.accounts.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT, SESSION_MFA_PENDING, mfa_required_for
+from wildlife.accounts.middleware import (
+    SESSION_LAST_SEEN,
+    SESSION_LOGIN_AT,
+    SESSION_MFA_PENDING,
+    cached_policy,
+    mfa_required_for,
+)
 from wildlife.accounts.models import AreaAssignment, User
 from wildlife.accounts.services import mfa_disable_own, mfa_enrol_confirm, mfa_pending_device, password_change_own
 from wildlife.audit.services import audit_record
@@ -74,7 +80,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if second_factor:
                 return HttpResponseRedirect(reverse("accounts:mfa") + "?" + urlencode({"next": _safe_next(request)}))
             return HttpResponseRedirect(_safe_next(request))
-    return render(request, "accounts/login.html", {"form": form, "error": error, "next": request.GET.get("next", "")})
+    context = {"form": form, "error": error, "next": request.GET.get("next", ""), "policy": cached_policy()}
+    return render(request, "accounts/login.html", context)
 
 
 @require_POST
