@@ -1,15 +1,32 @@
-/* Leaflet map component: optional 天地图 basemap (only with a key), the platform's own layers, drawing. */
+/* Leaflet map component (templates/components/map.html).
+ *
+ * Draws the administrative areas of the user's scope (dashed = schematic boundary, orange = overlay area such as a
+ * development zone), an optional GeoJSON data layer, a layer switcher, a legend, a metric scale bar and a visible
+ * "示意边界" note whenever a schematic boundary is on the map. The 天地图 basemap is added only when a key is
+ * configured: without one the map makes no request outside the platform. Drawing (points, lines, polygons) uses
+ * leaflet-draw and writes GeoJSON into a form input.
+ *
+ * Data attributes read: data-map, data-tianditu-key, data-areas-url, data-no-areas, data-layer-url,
+ * data-layer-label, data-fit ("areas" | "layer"), data-draw ("point" | "line" | "polygon"), data-draw-input.
+ * Data attributes written: data-areas-loaded (feature count or "error"), data-layer-loaded, data-schematic
+ * ("1" when a schematic boundary is shown), data-ready ("1" when everything has loaded).
+ */
 (function () {
   "use strict";
   var DEFAULT_CENTER = [36.77, 117.84]; // 周村区
   var palette = ["#2b8cbe", "#e34a33", "#31a354", "#756bb1", "#fd8d3c", "#636363", "#d95f0e", "#1c9099", "#c51b8a", "#8c6bb1"];
+  var AREA_COLOR = "#4a4a4a";
+  var OVERLAY_COLOR = "#d95f0e";
+  var SCHEMATIC_DASH = "6 4";
+  var SCHEMATIC_TEXT = "示意边界";
+  var SCHEMATIC_NOTE = "示意边界：仅供演示，非官方边界";
 
   function basemaps(key) {
     if (!key) { return {}; }
     var sub = ["0", "1", "2", "3", "4", "5", "6", "7"];
     function t(layer) {
       return L.tileLayer("https://t{s}.tianditu.gov.cn/" + layer + "_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=" + layer +
-        "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + key,
+        "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + encodeURIComponent(key),
         { subdomains: sub, maxZoom: 18, attribution: "天地图" });
     }
     return {
@@ -18,29 +35,54 @@
     };
   }
 
+  function text(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (content) { node.textContent = content; }
+    return node;
+  }
+
   function popupHtml(props) {
     if (!props) { return ""; }
     var title = props.name || props.title || props.label || "";
     var div = document.createElement("div");
-    var strong = document.createElement("strong");
-    strong.textContent = title;
-    div.appendChild(strong);
-    if (props.schematic) { var s = document.createElement("div"); s.className = "text-warning small"; s.textContent = "示意边界"; div.appendChild(s); }
-    if (props.summary) { var p = document.createElement("div"); p.textContent = props.summary; div.appendChild(p); }
-    if (props.url) { var a = document.createElement("a"); a.href = props.url; a.textContent = "查看详情"; div.appendChild(document.createElement("br")); div.appendChild(a); }
+    div.appendChild(text("strong", "", title));
+    if (props.schematic) { div.appendChild(text("div", "text-warning small", SCHEMATIC_TEXT)); }
+    if (props.summary) { div.appendChild(text("div", "", props.summary)); }
+    if (props.url) {
+      var a = text("a", "", "查看详情");
+      a.href = props.url;
+      div.appendChild(document.createElement("br"));
+      div.appendChild(a);
+    }
     return div;
+  }
+
+  function areaStyle(f) {
+    var p = f.properties || {};
+    var overlay = p.level === "overlay";
+    return {
+      color: overlay ? OVERLAY_COLOR : AREA_COLOR,
+      weight: p.level === "district" ? 3 : (overlay ? 2 : 1.5),
+      dashArray: p.schematic ? SCHEMATIC_DASH : null,
+      fillOpacity: overlay ? 0 : 0.03
+    };
   }
 
   function geojsonLayer(data, options) {
     var points = [];
     var color = options.color || palette[0];
     var layer = L.geoJSON(data, {
-      style: function (f) { return { color: (f.properties && f.properties.color) || color, weight: 2, fillOpacity: 0.08 }; },
+      style: function (f) {
+        var p = f.properties || {};
+        return { color: p.color || color, weight: 2.5, dashArray: p.schematic ? SCHEMATIC_DASH : null, fillOpacity: 0.08 };
+      },
       pointToLayer: function (f, latlng) {
         var props = f.properties || {};
         if (props.cluster_count && props.cluster_count > 1) {
           var size = Math.min(48, 18 + Math.log(props.cluster_count) * 5);
-          return L.marker(latlng, { icon: L.divIcon({ className: "grid-cluster", html: "<span>" + props.cluster_count + "</span>", iconSize: [size, size] }) });
+          var span = text("span", "", String(props.cluster_count));
+          return L.marker(latlng, { icon: L.divIcon({ className: "grid-cluster", html: span.outerHTML, iconSize: [size, size] }) });
         }
         return L.circleMarker(latlng, { radius: 6, color: props.color || color, weight: 2, fillOpacity: 0.7 });
       },
@@ -58,20 +100,61 @@
     return layer;
   }
 
-  function addLegend(map, entries) {
-    if (!entries.length) { return; }
-    var legend = L.control({ position: "bottomright" });
-    legend.onAdd = function () {
-      var div = L.DomUtil.create("div", "map-legend");
-      entries.forEach(function (e) {
-        var row = document.createElement("div");
-        var sw = document.createElement("span"); sw.className = "swatch"; sw.style.background = e.color;
-        row.appendChild(sw); row.appendChild(document.createTextNode(" " + e.label));
-        div.appendChild(row);
+  function anySchematic(data) {
+    return !!(data && data.features && data.features.some(function (f) { return f.properties && f.properties.schematic; }));
+  }
+
+  /* Legend: one row per layer kind actually on the map. */
+  function legendControl() {
+    var control = L.control({ position: "bottomright" });
+    var rows = [];
+    var container = null;
+    control.onAdd = function () {
+      container = L.DomUtil.create("div", "map-legend platform-legend");
+      container.setAttribute("data-testid", "map-legend");
+      render();
+      return container;
+    };
+    function render() {
+      if (!container) { return; }
+      container.textContent = "";
+      container.appendChild(text("div", "legend-title", "图例"));
+      rows.forEach(function (e) {
+        var row = text("div", "legend-row", "");
+        var sw = text("span", "legend-line" + (e.dashed ? " dashed" : "") + (e.fill ? " fill" : ""), "");
+        sw.style.borderColor = e.color;
+        if (e.fill) { sw.style.background = e.color; }
+        row.appendChild(sw);
+        row.appendChild(document.createTextNode(" " + e.label));
+        container.appendChild(row);
       });
+      container.style.display = rows.length ? "" : "none";
+    }
+    control.add = function (entry) {
+      if (rows.some(function (r) { return r.label === entry.label; })) { return; }
+      rows.push(entry);
+      render();
+    };
+    return control;
+  }
+
+  /* A visible note over the map whenever a schematic boundary is shown. */
+  function schematicControl(el) {
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "map-schematic-note");
+      div.setAttribute("data-testid", "map-schematic-note");
+      div.textContent = SCHEMATIC_NOTE;
       return div;
     };
-    legend.addTo(map);
+    var shown = false;
+    control.show = function (map) {
+      if (shown) { return; }
+      shown = true;
+      control.addTo(map);
+      el.setAttribute("data-schematic", "1");
+    };
+    return control;
   }
 
   function fetchJSON(url) {
@@ -86,40 +169,63 @@
     var bases = basemaps(el.getAttribute("data-tianditu-key"));
     var first = Object.keys(bases)[0];
     if (first) { bases[first].addTo(map); }
-    L.control.scale({ imperial: false }).addTo(map);
-    var overlays = {};
-    var control = L.control.layers(bases, overlays, { collapsed: true }).addTo(map);
-    var legend = [];
-    var fitted = false;
+    L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
+    var wide = el.clientWidth >= 560;
+    var switcher = L.control.layers(bases, {}, { collapsed: !wide, position: "topright" }).addTo(map);
+    switcher.getContainer().setAttribute("data-testid", "map-layers");
+    var legend = legendControl().addTo(map);
+    var note = schematicControl(el);
+    var fitLayer = el.getAttribute("data-fit") === "layer";
+    var areasLayer = null;
+    var dataLayer = null;
     var pending = [];
+
     if (!el.hasAttribute("data-no-areas")) {
       pending.push(fetchJSON(el.getAttribute("data-areas-url")).then(function (data) {
-        var layer = L.geoJSON(data, {
-          style: function (f) { return { color: "#555", weight: f.properties && f.properties.level === "district" ? 3 : 1.5, dashArray: f.properties && f.properties.schematic ? "6 4" : null, fillOpacity: 0.03 }; },
+        areasLayer = L.geoJSON(data, {
+          style: areaStyle,
           onEachFeature: function (f, l) {
-            var label = f.properties.name + (f.properties.schematic ? "（示意边界）" : "");
+            var label = f.properties.name + (f.properties.schematic ? "（" + SCHEMATIC_TEXT + "）" : "");
             l.bindTooltip(label, { sticky: true });
           }
         }).addTo(map);
-        control.addOverlay(layer, "行政区划");
-        legend.push({ color: "#555", label: "行政区划（虚线为示意边界）" });
-        if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); fitted = true; }
-        el.setAttribute("data-areas-loaded", String(data.features ? data.features.length : 0));
+        switcher.addOverlay(areasLayer, "行政区划");
+        var features = data.features || [];
+        if (features.some(function (f) { return f.properties && f.properties.level !== "overlay" && !f.properties.schematic; })) {
+          legend.add({ color: AREA_COLOR, label: "行政区划边界" });
+        }
+        if (features.some(function (f) { return f.properties && f.properties.level !== "overlay" && f.properties.schematic; })) {
+          legend.add({ color: AREA_COLOR, dashed: true, label: "行政区划（示意边界）" });
+        }
+        if (features.some(function (f) { return f.properties && f.properties.level === "overlay"; })) {
+          legend.add({ color: OVERLAY_COLOR, dashed: anySchematic({ features: features.filter(function (f) { return f.properties.level === "overlay"; }) }), label: "功能区（开发区、度假区）" });
+        }
+        if (anySchematic(data)) { note.show(map); }
+        if (!fitLayer && areasLayer.getBounds().isValid()) { map.fitBounds(areasLayer.getBounds()); }
+        el.setAttribute("data-areas-loaded", String(features.length));
       }).catch(function () { el.setAttribute("data-areas-loaded", "error"); }));
     }
     var layerUrl = el.getAttribute("data-layer-url");
     if (layerUrl) {
       pending.push(fetchJSON(layerUrl).then(function (data) {
         var label = el.getAttribute("data-layer-label") || "数据";
-        var layer = geojsonLayer(data, { color: palette[1] }).addTo(map);
-        control.addOverlay(layer, label);
-        legend.push({ color: palette[1], label: label });
-        var bounds = layer.getBounds ? layer.getBounds() : null;
-        if (bounds && bounds.isValid() && !fitted) { map.fitBounds(bounds.pad(0.1)); }
+        dataLayer = geojsonLayer(data, { color: palette[1] }).addTo(map);
+        switcher.addOverlay(dataLayer, label);
+        legend.add({ color: palette[1], fill: true, label: label });
+        if (anySchematic(data)) { note.show(map); }
+        var bounds = dataLayer.getBounds ? dataLayer.getBounds() : null;
+        if (bounds && bounds.isValid() && (fitLayer || el.hasAttribute("data-no-areas"))) { map.fitBounds(bounds.pad(0.1)); }
         el.setAttribute("data-layer-loaded", String(data.features ? data.features.length : 0));
       }).catch(function () { el.setAttribute("data-layer-loaded", "error"); }));
     }
-    Promise.all(pending).then(function () { addLegend(map, legend); el.setAttribute("data-ready", "1"); });
+    Promise.all(pending).then(function () {
+      // the data layer stays above the area outlines whichever answered first
+      if (dataLayer && dataLayer.bringToFront) { dataLayer.bringToFront(); }
+      if (fitLayer && !(dataLayer && dataLayer.getBounds && dataLayer.getBounds().isValid()) && areasLayer && areasLayer.getBounds().isValid()) {
+        map.fitBounds(areasLayer.getBounds());
+      }
+      el.setAttribute("data-ready", "1");
+    });
     var draw = el.getAttribute("data-draw");
     if (draw && L.Control.Draw) { enableDraw(map, el, draw); }
     return map;
@@ -129,7 +235,10 @@
     var input = document.getElementById(el.getAttribute("data-draw-input"));
     var items = new L.FeatureGroup().addTo(map);
     if (input && input.value) {
-      try { L.geoJSON(JSON.parse(input.value)).eachLayer(function (l) { items.addLayer(l); }); if (items.getBounds().isValid()) { map.fitBounds(items.getBounds().pad(0.2)); } } catch (e) { /* invalid stored value: start empty */ }
+      try {
+        L.geoJSON(JSON.parse(input.value)).eachLayer(function (l) { items.addLayer(l); });
+        if (items.getBounds().isValid()) { map.fitBounds(items.getBounds().pad(0.2)); }
+      } catch (e) { /* invalid stored value: start empty */ }
     }
     var tools = { polyline: false, polygon: false, rectangle: false, circle: false, marker: false, circlemarker: false };
     if (kind === "point") { tools.marker = true; }

@@ -246,7 +246,11 @@ def boundary_import_feature_collection(staging: BoundaryImport) -> dict[str, Any
                 "type": "Feature",
                 "id": feature.number,
                 "geometry": feature.geometry,
-                "properties": {"name": f"#{feature.number} {match.value or ''} → {label}", "matched": area is not None},
+                "properties": {
+                    "name": f"#{feature.number} {match.value or ''} → {label}",
+                    "matched": area is not None,
+                    "color": "#e34a33" if area is not None else "#7f7f7f",
+                },
             }
         )
     return {"type": "FeatureCollection", "features": result}
