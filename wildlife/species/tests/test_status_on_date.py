@@ -71,3 +71,24 @@ def test_cached_protection_matches_today(catalogue):
         assert species.protection == status(species, today).protection, name
     deer = catalogue["梅花鹿"]
     assert deer.protection == Protection.NATIONAL_1 and deer.wild_only and deer.is_livestock
+
+
+def test_daily_refresh_picks_up_a_list_that_expired(db):
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+
+    from wildlife.audit.models import AuditEvent
+    from wildlife.species.models import Species
+    from wildlife.species.testing import load_demo_catalogue
+
+    with time_machine.travel(dt.datetime(2023, 6, 25, 12, 0), tick=False):
+        load_demo_catalogue()
+        assert Species.objects.get(name_zh="野猪").protection == Protection.SANYOU
+    out = io.StringIO()
+    call_command("refresh_species_protection", stdout=out)
+    assert Species.objects.get(name_zh="野猪").protection == Protection.NONE
+    assert AuditEvent.objects.filter(action="species_protection_refresh").exists()
+    call_command("refresh_species_protection", stdout=out)
+    assert "0 种" in out.getvalue().splitlines()[-1]
