@@ -6,6 +6,7 @@ from .base import *
 
 DEBUG = False
 WILDLIFE_DEMO_MODE = False
+WILDLIFE_AUDIT_ALLOW_FLUSH = False  # the audit log is kept; flush refuses
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 WILDLIFE_AUDIT_KEY = env_str("WILDLIFE_AUDIT_KEY")
 WILDLIFE_FIELD_KEYS = env_list("WILDLIFE_FIELD_KEYS")

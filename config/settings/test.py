@@ -23,3 +23,4 @@ from .base import DATABASES  # noqa: E402
 if "spatialite" in str(DATABASES["default"]["ENGINE"]):
     # an in-memory test database per test process (pytest-xdist workers each get their own)
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+WILDLIFE_AUDIT_ALLOW_FLUSH = True  # test databases are emptied between transactional tests

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.db import transaction
@@ -49,8 +50,6 @@ def ensure_demo_users(password: str) -> dict[str, Any]:
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             if device is None:
                 device = TOTPDevice.objects.create(user=user, name="演示令牌", confirmed=True)
-            import base64
-
             totp[username] = base64.b32encode(device.bin_key).decode()
         else:
             assert department_code and area_code
