@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from wildlife.geo.models import AdminArea, BoundaryImport
-from wildlife.geo.selectors import area_list, boundary_import_for_owner
+from wildlife.geo.selectors import area_pages_queryset, boundary_import_for_owner
 
 
 def may_see_area_pages(user: Any) -> bool:
@@ -25,11 +25,11 @@ def is_system_admin(user: Any) -> bool:
 
 
 def access_area_by_id(user: Any, area_id: Any) -> AdminArea:
-    """The active area `area_id` if it lies within the user's scope (the whole tree for the system administrator)."""
+    """The active area `area_id` if it lies within the user's scope (any area for the system administrator)."""
     if not may_see_area_pages(user):
         raise PermissionDenied(_("您没有访问此页面的权限"))
     try:
-        return area_list(user=user).select_related("parent", "administered_by").get(pk=int(area_id))
+        return area_pages_queryset(user).select_related("parent", "administered_by").get(pk=int(area_id))
     except (AdminArea.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("区划不存在或不在您的权限范围内")) from exc
 
@@ -38,7 +38,10 @@ def access_editable_area_by_id(user: Any, area_id: Any) -> AdminArea:
     """A village or grid the system administrator may edit (404 for any other area or user)."""
     if not is_system_admin(user):
         raise PermissionDenied(_("只有系统管理员可以维护行政区划"))
-    area = AdminArea.objects.filter(pk=area_id, level__in=("village", "grid")).select_related("parent").first()
+    try:
+        area = AdminArea.objects.filter(pk=int(area_id), level__in=("village", "grid")).select_related("parent").first()
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
     if area is None:
         raise Http404(_("区划不存在或不可编辑"))
     return area

@@ -8,6 +8,7 @@ class GeoConfig(AppConfig):
     name = "wildlife.geo"
     label = "geo"
     verbose_name = _("行政区划与地图")
+    demo_loader = "wildlife.geo.demo.load_demo"
     # business users see the areas of their scope; the system administrator maintains the tree and its boundaries
     nav_section = NavSection(
         "geo",

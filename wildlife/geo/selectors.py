@@ -87,9 +87,17 @@ class AreaRow:
     indent: int
 
 
+def area_pages_queryset(user: Any) -> QuerySet[AdminArea]:
+    """What the area pages show: the user's scope; for the system administrator every area, including disabled
+    ones (so that they can be found and enabled again)."""
+    if getattr(user, "admin_role", "") == "system":
+        return AdminArea.objects.all()
+    return area_list(user=user)
+
+
 def area_tree(*, user: Any) -> tuple[list[AreaRow], list[AdminArea]]:
     """(legal tree rows in path order with their indent, overlay areas) within the user's scope."""
-    areas = list(area_list(user=user).select_related("parent", "administered_by").order_by("path", "sort_order"))
+    areas = list(area_pages_queryset(user).select_related("parent", "administered_by").order_by("path", "sort_order"))
     overlays = [a for a in areas if a.level == AreaLevel.OVERLAY]
     tree = [a for a in areas if a.level != AreaLevel.OVERLAY]
     if not tree:
@@ -114,7 +122,7 @@ def area_tree(*, user: Any) -> tuple[list[AreaRow], list[AdminArea]]:
 
 def area_children(*, user: Any, area: AdminArea) -> QuerySet[AdminArea]:
     """The direct children of `area` within the user's scope."""
-    return area_list(user=user).filter(parent=area).order_by("sort_order", "path")
+    return area_pages_queryset(user).filter(parent=area).order_by("sort_order", "path")
 
 
 def area_feature(area: AdminArea, *, tolerance: float = DISPLAY_TOLERANCE_DEG) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from wildlife.geo.access import (
 from wildlife.geo.forms import AreaCreateForm, AreaUpdateForm, BoundaryUploadForm, RematchForm
 from wildlife.geo.selectors import (
     area_children,
+    area_feature,
     area_feature_collection,
     area_list,
     area_tree,
@@ -100,7 +101,7 @@ class AreaDetailView(AreaPagesMixin, View):
 def area_boundary_geojson(request: HttpRequest, pk: int) -> HttpResponse:
     """One area's boundary (for its detail page map); 404 outside the user's scope."""
     area = access_area_by_id(request.user, pk)
-    return _geojson(area_feature_collection(area_list(user=request.user).filter(pk=area.pk)))
+    return _geojson({"type": "FeatureCollection", "features": [area_feature(area)] if area.boundary is not None else []})
 
 
 class AreaCreateView(SystemAdminMixin, View):

@@ -109,3 +109,19 @@ def test_feature_collection_is_simplified_and_labelled(zhoucun, town_officer):
     properties = data["features"][0]["properties"]
     assert properties["schematic"] is True and properties["level"] == "town"
     assert data["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+@pytest.mark.django_db
+def test_demo_villages_are_idempotent_and_in_the_town_scope(zhoucun, town_officer, other_town_officer):
+    from wildlife.geo.demo import load_demo
+
+    assert load_demo().endswith("3 个")
+    assert load_demo().endswith("0 个")
+    names = set(area_list(user=town_officer).values_list("name", flat=True))
+    assert {"演示村一", "演示社区二", "演示村一 第1网格"} <= names
+    assert "演示村一" not in set(area_list(user=other_town_officer).values_list("name", flat=True))
+    grid = AdminArea.objects.get(code="370306100D01G1")
+    assert grid.path == "370306/370306100/370306100D01/370306100D01G1/" and grid.boundary_is_schematic
+    # point lookup at town level still finds the town inside a village
+    assert area_for_point(Point(117.72, 36.73, srid=4326)).name == "王村镇"
+    assert area_for_point(Point(117.72, 36.73, srid=4326), level="grid") == grid

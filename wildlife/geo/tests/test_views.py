@@ -210,3 +210,16 @@ def test_discard(zhoucun, system_admin, client_for):
     staging.refresh_from_db()
     assert staging.status == "discarded" and staging.features == []
     assert area("王村镇").boundary_is_schematic
+
+
+@pytest.mark.django_db
+def test_disabled_village_stays_visible_to_the_system_admin_only(zhoucun, system_admin, town_officer, client_for):
+    from wildlife.geo.services import area_create, area_update
+
+    village = area_create(actor=system_admin, parent=area("王村镇"), code="370306100201", name="停用村", level="village", kind="village")
+    area_update(actor=system_admin, obj=village, name="停用村", kind="village", is_active=False)
+    admin_page = client_for(system_admin).get(reverse("geo:area_list")).content.decode()
+    assert "停用村" in admin_page and "已停用" in admin_page
+    assert client_for(system_admin).get(village.get_absolute_url()).status_code == 200
+    assert "停用村" not in client_for(town_officer).get(reverse("geo:area_list")).content.decode()
+    assert client_for(town_officer).get(village.get_absolute_url()).status_code == 404
