@@ -440,7 +440,20 @@ def check_wkt(text: str, label: str) -> None:
 
 
 def _check_prj(path: Path) -> None:
-    check_wkt(_read_text_part(path, ".prj"), _("坐标系文件 (.prj)"))
+    text = _read_text_part(path, ".prj")
+    check_wkt(text, _("坐标系文件 (.prj)"))
+    _refuse_projected(text, _("坐标系文件 (.prj)"))
+
+
+def _refuse_projected(wkt: str, label: str) -> None:
+    """Boundaries arrive as longitude/latitude; a projected system (e.g. CGCS2000 高斯-克吕格) must be converted first."""
+    stripped = wkt.strip().upper()
+    if stripped.startswith(("PROJCS[", "PROJCRS[")):
+        name = re.match(r'\s*PROJC(?:S|RS)\["([^"]{0,80})"', wkt.strip(), re.IGNORECASE)
+        raise _reject(
+            _("%(label)s 表明数据使用投影坐标「%(name)s」：请先在 GIS 软件中转换为经纬度（CGCS2000 或 WGS-84）后再导入。")
+            % {"label": label, "name": name.group(1) if name else "?"}
+        )
 
 
 def _check_cpg(path: Path) -> None:
@@ -527,6 +540,12 @@ def _inspect_geopackage(path: Path, name: str) -> None:
                 if definition is None or str(definition).strip().lower() in ("", "undefined"):
                     continue
                 check_wkt(str(definition), _("GeoPackage 坐标系定义 (srs_id=%(id)s)") % {"id": srs_id})
+        layer_srs = connection.execute(
+            "SELECT g.table_name, COALESCE(s.definition, '') FROM gpkg_geometry_columns g "
+            "LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id"
+        ).fetchall()
+        for table_name, definition in layer_srs:
+            _refuse_projected(str(definition), _("GeoPackage 图层「%(table)s」的坐标系") % {"table": str(table_name)[:60]})
         if "gpkg_metadata" in tables:
             for (metadata,) in connection.execute("SELECT COALESCE(metadata, '') FROM gpkg_metadata").fetchall():
                 reference = find_reference(str(metadata))

@@ -275,3 +275,16 @@ def test_find_reference_allows_ordinary_wkt():
     wkt = 'PROJCS["CGCS2000 / 3-degree Gauss-Kruger CM 117E",GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],AUTHORITY["EPSG","4548"]]'
     assert uploads.find_reference(wkt) is None
     uploads.check_wkt(wkt, ".prj")
+
+
+def test_projected_shapefile_and_geopackage_are_refused_with_the_projection_named(tmp_path):
+    from wildlife.geo.tests.helpers import ogr2ogr
+
+    source = write_geojson(tmp_path, two_towns())
+    projected = tmp_path / "projected.geojson"
+    ogr2ogr("-f", "GeoJSON", "-t_srs", "EPSG:4548", str(projected), str(source))  # CGCS2000 / 3-degree GK CM 117E
+    message = refused("gk.zip", shapefile_zip(tmp_path, projected))
+    assert "投影坐标" in message and "CGCS2000" in message
+    gpkg = tmp_path / "gk.gpkg"
+    ogr2ogr("-f", "GPKG", "-t_srs", "EPSG:4548", str(gpkg), str(source))
+    assert "投影坐标" in refused("gk.gpkg", gpkg.read_bytes())
