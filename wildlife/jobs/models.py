@@ -150,3 +150,20 @@ def _display(value: Any) -> str:
     if isinstance(value, dict):
         return "；".join(f"{k}: {_display(v)}" for k, v in value.items())
     return "" if value is None else str(value)
+
+
+class ScheduledRun(models.Model):
+    """When a periodic task last ran. Workers claim a due run with a checked update, so it runs once per period
+    however many workers there are."""
+
+    name = models.CharField(_("计划任务"), max_length=100, unique=True)
+    last_started_at = models.DateTimeField(_("上次开始"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("上次结束"), null=True, blank=True)
+    last_outcome = models.CharField(_("上次结果"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("计划任务运行记录")
+        verbose_name_plural = _("计划任务运行记录")
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,6 +6,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from wildlife.core.navigation import NavItem, NavSection
+from wildlife.jobs.periodic import PeriodicTask
 
 _READ = {"species": "view", "speciesalias": "view", "listversion": "view", "speciesstatus": "view", "grouprule": "view"}
 _MANAGE = {
@@ -22,6 +23,7 @@ class SpeciesConfig(AppConfig):
     label = "species"
     verbose_name = _("物种名录")
     demo_loader = "wildlife.species.demo.load"
+    periodic_tasks = [PeriodicTask("species.refresh_protection", "wildlife.species.periodic.refresh_protection", minutes=24 * 60)]
     nav_section = NavSection(
         "species",
         _("物种名录"),

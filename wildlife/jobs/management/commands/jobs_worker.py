@@ -41,6 +41,17 @@ def recover_and_log(stale_minutes: int) -> RecoveryResult | None:
     return result
 
 
+def run_periodic_and_log() -> None:
+    """Periodic tasks declared by the apps (wildlife/jobs/schedule.py), each at most once per period."""
+    from wildlife.jobs.schedule import run_due_tasks
+
+    try:
+        for name, outcome in run_due_tasks().items():
+            logger.info("periodic task %s: %s", name, outcome)
+    except DatabaseError:
+        logger.warning("periodic task sweep failed; trying again later", exc_info=True)
+
+
 class RecoverySweeper:
     """Runs recover_and_log every `every_minutes` in a daemon thread (its own database connection)."""
 
@@ -60,6 +71,7 @@ class RecoverySweeper:
     def _run(self) -> None:
         while not self._stop.wait(self.every_seconds):
             recover_and_log(self.stale_minutes)
+            run_periodic_and_log()
             connections.close_all()
 
 
@@ -75,6 +87,7 @@ class Command(DbWorkerCommand):
         stale_minutes = int(options.pop("stale_minutes"))
         recover_every = float(options.pop("recover_every"))
         recover_and_log(stale_minutes)
+        run_periodic_and_log()
         sweeper = RecoverySweeper(every_minutes=recover_every, stale_minutes=stale_minutes)
         sweeper.start()
         try:
