@@ -60,6 +60,7 @@ def test_home_map_shows_only_the_town_for_a_town_officer(zhoucun, town_officer, 
     # no basemap without a key: no tile layer, and nothing requested outside the live server
     assert page.eval_on_selector(MAP, "el => { let n = 0; el._platformMap.eachLayer(l => { if (l instanceof L.TileLayer) n++; }); return n; }") == 0
     assert page.locator("[data-testid=map-no-basemap]").is_visible()
+    assert "layers_url" not in page.inner_text("main")  # the component's own documentation stays out of the page
     assert outside(urls, live_server) == []
 
 
