@@ -21,9 +21,9 @@ def run() -> list[Figure]:
     points = [(rng.uniform(117.70, 117.98), rng.uniform(36.64, 36.89)) for _ in range(N)]
     table = AdminArea._meta.db_table
     if connection.vendor == "postgresql":
-        sql = f"SELECT id FROM {table} WHERE is_active AND level = 'town' AND boundary IS NOT NULL AND ST_Contains(boundary, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) ORDER BY path LIMIT 1"  # noqa: S608
+        sql = f"SELECT id FROM {table} WHERE is_active AND level = 'town' AND boundary IS NOT NULL AND ST_Contains(boundary, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) ORDER BY path LIMIT 1"
     else:
-        sql = f"SELECT id FROM {table} WHERE is_active AND level = 'town' AND boundary IS NOT NULL AND ST_Contains(boundary, MakePoint(%s, %s, 4326)) ORDER BY path LIMIT 1"  # noqa: S608
+        sql = f"SELECT id FROM {table} WHERE is_active AND level = 'town' AND boundary IS NOT NULL AND ST_Contains(boundary, MakePoint(%s, %s, 4326)) ORDER BY path LIMIT 1"
 
     def ours() -> int:
         found = 0

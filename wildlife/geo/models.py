@@ -83,6 +83,9 @@ class AdminArea(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.path = (self.parent.path if self.parent_id and self.parent else "") + self.code + "/"
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+        from wildlife.geo.locator import bump_generation
+
+        bump_generation()  # point-in-area lookups rebuild their prepared boundaries
 
     @property
     def depth(self) -> int:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from wildlife.core.scope import user_scope
 from wildlife.geo import boundaries
@@ -47,21 +46,23 @@ def area_list(*, user: Any, include_overlays: bool = True) -> QuerySet[AdminArea
 def area_for_point(point: Point, *, level: str = AreaLevel.TOWN) -> AdminArea | None:
     """The active area of `level` whose boundary contains the point (None outside every boundary).
 
-    One query that uses the spatial index: PostGIS's ST_Contains uses the GiST index by itself; SpatiaLite's does not,
-    so there the candidates come from the R-tree (the bounding boxes that contain the point) inside the same query.
+    Answered in process from prepared boundaries (wildlife/geo/locator.py) rather than a spatial query per point;
+    the returned instance is shared and has no `boundary` loaded: treat it as read-only.
     """
-    if point.srid is None:
-        point.srid = 4326
-    queryset = AdminArea.objects.active().filter(level=level, boundary__isnull=False, boundary__contains=point)
-    if connection.vendor == "sqlite":
-        x, y = float(point.x), float(point.y)
-        queryset = queryset.filter(
-            pk__in=RawSQL(
-                "SELECT pkid FROM idx_geo_adminarea_boundary WHERE xmin <= %s AND xmax >= %s AND ymin <= %s AND ymax >= %s",
-                [x, x, y, y],
-            )
-        )
-    return queryset.order_by("path").first()
+    if point.srid not in (None, 4326):
+        point = point.transform(4326, clone=True)
+    from wildlife.geo.locator import locator_for
+
+    locator = locator_for(level)
+    pk = locator.locate(float(point.x), float(point.y), point)
+    return locator.instances.get(pk) if pk is not None else None
+
+
+def area_ids_for_points(lons: Sequence[float], lats: Sequence[float], *, level: str = AreaLevel.TOWN) -> list[int | None]:
+    """Vectorised area_for_point for imports: the area id of each point (None outside every boundary)."""
+    from wildlife.geo.locator import locator_for
+
+    return locator_for(level).locate_many(lons, lats)
 
 
 def district_area(code: str | None = None) -> AdminArea:

@@ -11,6 +11,14 @@ from django.test import Client
 from wildlife.core.testing import cast
 
 
+@pytest.fixture(autouse=True)
+def _fresh_area_locator() -> None:
+    """Boundaries cached in process must not outlive the test transaction that changed them."""
+    from wildlife.geo.locator import reset
+
+    reset()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Load the reference data (areas, departments, permissions) once per test database, not once per test."""
