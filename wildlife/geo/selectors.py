@@ -50,7 +50,9 @@ def area_for_point(point: Point, *, level: str = AreaLevel.TOWN) -> AdminArea | 
     the returned instance is shared and has no `boundary` loaded: treat it as read-only.
     """
     if point.srid not in (None, 4326):
-        point = point.transform(4326, clone=True)
+        transformed = point.transform(4326, clone=True)
+        assert isinstance(transformed, Point)
+        point = transformed
     from wildlife.geo.locator import locator_for
 
     locator = locator_for(level)
