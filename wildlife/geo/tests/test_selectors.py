@@ -7,11 +7,13 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 
 from wildlife.geo.choices import AreaLevel
+from wildlife.geo.locator import bump_generation
 from wildlife.geo.models import AdminArea
 from wildlife.geo.reference import DISTRICT_CODE, SCHEMATIC_SOURCE, TOWNS, ensure_zhoucun_areas
 from wildlife.geo.selectors import (
     area_feature_collection,
     area_for_point,
+    area_ids_for_points,
     area_list,
     area_tree,
     areas_for_user,
@@ -79,7 +81,29 @@ def test_area_for_point(zhoucun):
     assert area_for_point(Point(116.4, 39.9, srid=4326)) is None
     assert area_for_point(Point(117.85, 36.86, srid=4326), level="district").code == DISTRICT_CODE
     AdminArea.objects.filter(name="北郊镇").update(is_active=False)
+    bump_generation()  # a bulk update bypasses save(); services change areas through save()
     assert area_for_point(Point(117.85, 36.86, srid=4326)) is None
+
+
+@pytest.mark.django_db
+def test_area_for_point_follows_a_saved_boundary_change(zhoucun):
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    assert area_for_point(Point(117.75, 36.75, srid=4326)).name == "王村镇"
+    wang = AdminArea.objects.get(name="王村镇")
+    wang.boundary = MultiPolygon(Polygon(((117.70, 36.64), (117.72, 36.64), (117.72, 36.66), (117.70, 36.66), (117.70, 36.64))), srid=4326)
+    wang.save()
+    assert area_for_point(Point(117.75, 36.75, srid=4326)) is None
+    assert area_for_point(Point(117.71, 36.65, srid=4326)).name == "王村镇"
+
+
+@pytest.mark.django_db
+def test_area_ids_for_points_matches_single_lookups(zhoucun):
+    lons = [117.75, 117.85, 116.4, 117.83]
+    lats = [36.75, 36.86, 39.9, 36.80]
+    singles = [a.pk if (a := area_for_point(Point(x, y, srid=4326))) else None for x, y in zip(lons, lats, strict=True)]
+    assert area_ids_for_points(lons, lats) == singles
+    assert singles[2] is None
 
 
 @pytest.mark.django_db
