@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "wildlife.audit",
     "wildlife.jobs",
     "wildlife.species",
+    # business modules
+    "wildlife.surveys",
+    "wildlife.enforcement",
 ]
 
 MIDDLEWARE = [
