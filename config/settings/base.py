@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     # business modules
     "wildlife.surveys",
     "wildlife.enforcement",
+    "wildlife.trade",
+    "wildlife.patrols",
+    "wildlife.disease",
+    "wildlife.portal",
 ]
 
 MIDDLEWARE = [
