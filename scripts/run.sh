@@ -49,7 +49,7 @@ cat <<MSG
     demo_district  区自然资源局 · 全区          demo_agri    区农业农村局 · 全区
     demo_market    区市场监管局 · 全区          demo_police  区公安分局 · 全区
     demo_town      王村镇                        demo_town2   北郊镇
-    demo_sysadmin / demo_secadmin / demo_auditor  三员（需要 TOTP，首次登录时扫码绑定）
+    demo_sysadmin / demo_secadmin / demo_auditor  三员：登录后还需输入 TOTP 动态码（把上面打印的密钥加入身份验证器 App）
   按 Ctrl-C 停止 (Ctrl-C stops the web server and the worker).
 
 MSG
