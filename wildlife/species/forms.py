@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wildlife.species.choices import LISTED_PROTECTIONS, AliasKind, ImportMode, ListKind, Protection
 from wildlife.species.models import ListVersion, Species
+from wildlife.species.services import SPECIES_FIELDS
 
 
 class SpeciesForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -18,21 +19,7 @@ class SpeciesForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Species
-        fields = [
-            "name_zh",
-            "scientific_name",
-            "taxon_class",
-            "taxon_order",
-            "taxon_order_latin",
-            "taxon_family",
-            "taxon_family_latin",
-            "genus",
-            "aquatic",
-            "is_livestock",
-            "livestock_note",
-            "description",
-            "source",
-        ]
+        fields = list(SPECIES_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 3, "col": "col-12"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
