@@ -1,17 +1,31 @@
-"""Law enforcement: special operations (专项行动), tip-offs, cases and the tracing graph.
-
-Patrols, inspections and trainings live in wildlife.patrols and online-trade monitoring in wildlife.trade; both link
-to an Operation here when their work belongs to a special operation.
-"""
+"""Special operations (专项行动). Patrols, inspections and listings of the other apps point at an Operation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.gis.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wildlife.core.models import ScopedModel
 from wildlife.enforcement.choices import OperationStatus
+from wildlife.enforcement.scoping import area_q, user_department_ids
+
+
+def operation_scope(*, user: Any, scope: Any, action: str) -> Q | None:
+    """An operation is seen in its area (usually the district) and by every department taking part in it, so a town
+    government listed among the departments sees the district-wide operation; only its area's users change it."""
+    q = area_q(scope.paths(action), "area")
+    if action == "view":
+        ids = user_department_ids(user)
+        if ids:
+            taking_part = Q(lead_department_id__in=ids) | Q(
+                pk__in=Operation.departments.through.objects.filter(department_id__in=ids).values("operation_id")
+            )
+            q = taking_part if q is None else (q | taking_part)
+    return q
 
 
 class Operation(ScopedModel):
@@ -29,6 +43,8 @@ class Operation(ScopedModel):
     departments = models.ManyToManyField("accounts.Department", verbose_name=_("参与单位"), blank=True, related_name="operations")
     targets = models.TextField(_("行动目标"), blank=True)
     summary = models.TextField(_("行动总结"), blank=True)
+
+    scope_filter = staticmethod(operation_scope)
 
     class Meta:
         verbose_name = _("专项行动")
