@@ -213,6 +213,11 @@ class ImportOutcome:
         entry.count += 1
 
     @property
+    def rejected(self) -> int:
+        """Rows read but not stored because of an error."""
+        return max(self.total - self.valid, 0)
+
+    @property
     def has_report(self) -> bool:
         return bool(self.error_count or self.unresolved or self.notices)
 
@@ -222,7 +227,8 @@ class ImportOutcome:
             "读取记录": self.total,
             "新增记录": self.created,
             "已存在跳过": self.skipped_existing,
-            "错误行": self.error_count,
+            "错误": self.error_count,
+            "未导入的行": self.rejected,
             "未识别物种名": len(self.unresolved),
         }
         if self.external:
@@ -231,7 +237,8 @@ class ImportOutcome:
         return data
 
     def summary_text(self) -> str:
-        return _("共读取 %(total)d 条，新增 %(created)d 条，已存在跳过 %(skipped)d 条，错误 %(errors)d 行，未识别物种名 %(names)d 个。") % {
+        return _("共读取 %(total)d 条，新增 %(created)d 条，已存在跳过 %(skipped)d 条，%(rejected)d 条有错误未导入（错误 %(errors)d 处），未识别物种名 %(names)d 个。") % {
+            "rejected": self.rejected,
             "total": self.total,
             "created": self.created,
             "skipped": self.skipped_existing,
@@ -740,7 +747,7 @@ class ObservationImport:
             if not (-180 <= lon <= 180) or not (-90 <= lat <= 90):
                 hint = _("（经纬度可能填反）") if (-90 <= lon <= 90 and -180 <= lat <= 180) else ""
                 fail("lon", _("坐标超出范围：经度 %(lon)s，纬度 %(lat)s%(hint)s") % {"lon": lon, "lat": lat, "hint": hint})
-        elif site is None and ok:
+        elif site is None:
             fail("location", _("缺少坐标：请填写经度、纬度，或填写位点编号"))
         if lon is None and lat is None and site is not None:
             lon, lat = site.lon, site.lat

@@ -36,9 +36,9 @@ from django.utils.translation import gettext as _
 
 from wildlife.surveys.importers.archives import unpack
 from wildlife.surveys.importers.base import (
+    EXTERNAL_TAG,
     FIELD_LABELS,
     METHOD_VALUES,
-    EXTERNAL_TAG,
     ImportFileError,
     ImportOptions,
     ImportOutcome,
@@ -51,7 +51,6 @@ from wildlife.surveys.importers.base import (
     date_from_parts,
     parse_float,
     parse_when,
-    text,
 )
 
 DWC = "http://rs.tdwg.org/dwc/terms/"

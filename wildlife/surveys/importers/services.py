@@ -75,7 +75,6 @@ def observation_import_start(
     if errors:
         raise ValidationError(errors)
     from wildlife.jobs.services import job_start
-
     from wildlife.surveys.importers import jobs  # noqa: F401  (registers the handler in this process)
 
     return job_start(
