@@ -25,6 +25,7 @@ def snap(lon: float, lat: float, grid: float = GRID_DEGREES) -> tuple[float, flo
 
 
 def may_see_precise(user: Any) -> bool:
+    """Whether the user sees class-I locations precisely (区自然资源局 and 区农业农村局 by default)."""
     return bool(getattr(user, "is_authenticated", False) and user.has_perm(PRECISE_PERMISSION))
 
 
@@ -36,7 +37,18 @@ def shown_xy(*, lon: float, lat: float, is_sensitive: bool, precise: bool) -> tu
 
 
 def shown_point(point: Point | None, *, is_sensitive: bool, precise: bool) -> Point | None:
+    """shown_xy() for a Point (None stays None)."""
     if point is None:
         return None
     x, y = shown_xy(lon=point.x, lat=point.y, is_sensitive=is_sensitive, precise=precise)
     return Point(x, y, srid=4326)
+
+
+def location_text(point: Point | None, *, is_sensitive: bool, precise: bool) -> str:
+    """"117.812345, 36.712345" (precise) or "117.815, 36.715（已模糊至 0.01° 网格）" (generalised)."""
+    if point is None:
+        return ""
+    x, y = shown_xy(lon=point.x, lat=point.y, is_sensitive=is_sensitive, precise=precise)
+    if is_sensitive and not precise:
+        return f"{x:.3f}, {y:.3f}（敏感物种，已模糊至 0.01° 网格）"
+    return f"{x:.6f}, {y:.6f}"
