@@ -134,7 +134,8 @@ METHOD_VALUES = _choice_map(
     },
 )
 TYPE_VALUES = _choice_map(ObservationType.choices, {"空拍": "blank", "无动物": "blank"})
-NON_ANIMAL_TYPES = {ObservationType.BLANK, ObservationType.HUMAN, ObservationType.VEHICLE}
+# records that are not an identified animal: no species needed, and an empty count means 0
+NON_ANIMAL_TYPES = {ObservationType.BLANK, ObservationType.HUMAN, ObservationType.VEHICLE, ObservationType.UNKNOWN, ObservationType.UNCLASSIFIED}
 
 
 class ImportFileError(ValueError):
