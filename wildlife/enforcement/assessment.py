@@ -239,7 +239,7 @@ def penalty_range(case: Case, items: list[ItemValue], total: Decimal, law: LawVe
         return None
     protections = [i.protection for i in items] or [Protection.NONE]
     highest = max(protections, key=lambda p: PROTECTION_RANK.get(p, 0))
-    candidates = [r for r in PenaltyRule.objects.filter(law=law, offence_type=case.offence_type).order_by("sort_order", "pk")]
+    candidates = list(PenaltyRule.objects.filter(law=law, offence_type=case.offence_type).order_by("sort_order", "pk"))
     rule = next((r for r in candidates if _matches(r.protections, highest)), None)
     if rule is None:
         return None

@@ -159,12 +159,11 @@ def load_reference(apps: Any) -> None:
     laws = {}
     for row in LAWS:
         laws[row["code"]], _ = law_model.objects.get_or_create(code=row["code"], defaults=row)
-    for order, row in enumerate(PENALTIES, start=1):
-        law, article, offence, protections, basis, mmin, mmax, floor, fmin, fmax, authority, sanction = row
+    def dec(v: Any) -> Decimal | None:
+        return None if v is None else Decimal(str(v))
 
-        def dec(v: Any) -> Decimal | None:
-            return None if v is None else Decimal(str(v))
-
+    for order, penalty in enumerate(PENALTIES, start=1):
+        law, article, offence, protections, basis, mmin, mmax, floor, fmin, fmax, authority, sanction = penalty
         penalty_model.objects.get_or_create(
             law=laws[law], article=article, offence_type=offence,
             defaults={
@@ -178,8 +177,8 @@ def load_reference(apps: Any) -> None:
             kind=row["kind"], key=row["key"], effective_from=COEFFICIENT_FROM,
             defaults={"factor": Decimal(row["factor"]), "legal_basis": row["legal_basis"]},
         )
-    for row in THRESHOLDS:
-        data = dict(row)
+    for threshold in THRESHOLDS:
+        data = dict(threshold)
         data["min_value"] = None if data["min_value"] is None else Decimal(data["min_value"])
         threshold_model.objects.get_or_create(code=data.pop("code"), effective_from=THRESHOLD_FROM, defaults=data)
     for row in BASE_VALUES:

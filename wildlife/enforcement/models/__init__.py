@@ -16,7 +16,14 @@ from wildlife.enforcement.models.cases import (
 )
 from wildlife.enforcement.models.operations import Operation
 from wildlife.enforcement.models.rules import BaseValue, LawVersion, PenaltyRule, TransferThreshold, ValueCoefficient
-from wildlife.enforcement.models.tipoffs import SerialCounter, Tipoff, TipoffInformant, TipoffPhoto, TipoffStep, TipoffTimeLimit
+from wildlife.enforcement.models.tipoffs import (
+    SerialCounter,
+    Tipoff,
+    TipoffInformant,
+    TipoffPhoto,
+    TipoffStep,
+    TipoffTimeLimit,
+)
 from wildlife.enforcement.models.tracing import TraceLink, TraceNode
 
 __all__ = [

@@ -215,7 +215,7 @@ class SeizedItem(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        what = self.species.name_zh if self.species_id else self.description
+        what = self.species.name_zh if self.species is not None else self.description
         return f"{what} {self.count}{self.unit}"
 
 

@@ -136,7 +136,7 @@ class BaseValue(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        target = self.species.name_zh if self.species_id else (self.taxon_family or self.taxon_order or self.taxon_class)
+        target = self.species.name_zh if self.species is not None else (self.taxon_family or self.taxon_order or self.taxon_class)
         return f"{target} ¥{self.value}/{self.unit}"
 
     def get_absolute_url(self) -> str:

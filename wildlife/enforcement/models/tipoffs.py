@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wildlife.core.crypto import EncryptedTextField
 from wildlife.core.models import ScopedModel, TimeStampedModel
+from wildlife.core.querysets import ScopedManager
 from wildlife.enforcement.choices import (
     OPEN_TIPOFF_STATUSES,
     TipoffCategory,
@@ -19,6 +20,7 @@ from wildlife.enforcement.choices import (
     TipoffStage,
     TipoffStatus,
 )
+from wildlife.enforcement.models.rules import reference_scope
 
 
 class Tipoff(ScopedModel):
@@ -167,6 +169,9 @@ class TipoffTimeLimit(TimeStampedModel):
     effective_from = models.DateField(_("生效日期"))
     effective_to = models.DateField(_("失效日期"), null=True, blank=True)
     basis = models.CharField(_("依据"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope_filter = staticmethod(reference_scope)
 
     class Meta:
         verbose_name = _("举报办理期限")
