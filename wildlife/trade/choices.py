@@ -50,6 +50,7 @@ class ScanKind(models.TextChoices):
 
 
 class ScanStatus(models.TextChoices):
+    DRAFT = "draft", _("待映射列")
     QUEUED = "queued", _("排队中")
     RUNNING = "running", _("运行中")
     SUCCEEDED = "succeeded", _("已完成")

@@ -58,6 +58,9 @@ class Platform(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("trade:platform_edit", args=[self.pk])
+
 
 class ColumnMapping(TimeStampedModel):
     """A saved column mapping of a platform's export file: {listing field: column header}."""

@@ -1,0 +1,43 @@
+from django.urls import path
+
+from wildlife.trade import views
+
+app_name = "trade"
+urlpatterns = [
+    path("", views.ListingListView.as_view(), name="listing_list"),
+    path("queue/", views.ListingQueueView.as_view(), name="queue"),
+    path("capture/", views.ListingCaptureView.as_view(), name="capture"),
+    path("listings/<int:pk>/", views.ListingDetailView.as_view(), name="listing_detail"),
+    path("listings/<int:pk>/review/", views.ListingReviewStartView.as_view(), name="listing_review_start"),
+    path("listings/<int:pk>/false-positive/", views.ListingFalsePositiveView.as_view(), name="listing_false_positive"),
+    path("listings/<int:pk>/reopen/", views.ListingReopenView.as_view(), name="listing_reopen"),
+    path("listings/<int:pk>/takedown/", views.ListingTakedownView.as_view(), name="listing_takedown"),
+    path("listings/<int:pk>/escalate/", views.ListingEscalateView.as_view(), name="listing_escalate"),
+    path("listings/<int:pk>/rescan/", views.ListingRescanView.as_view(), name="listing_rescan"),
+    path("listings/<int:pk>/images/", views.ListingImageAddView.as_view(), name="listing_image_add"),
+    path("listings/<int:pk>/images/<int:image_id>/", views.ListingImageView.as_view(), name="listing_image"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
+    path("import/<int:pk>/mapping/", views.ImportMappingView.as_view(), name="import_mapping"),
+    path("scans/", views.ScanListView.as_view(), name="scan_list"),
+    path("scans/<int:pk>/", views.ScanDetailView.as_view(), name="scan_detail"),
+    path("scans/rescan/", views.RescanView.as_view(), name="rescan"),
+    path("terms/", views.TermListView.as_view(), name="term_list"),
+    path("terms/new/", views.TermFormView.as_view(), name="term_create"),
+    path("terms/<int:pk>/edit/", views.TermFormView.as_view(), name="term_edit"),
+    path("terms/<int:pk>/remove/", views.TermRemoveView.as_view(), name="term_remove"),
+    path("terms/settings/", views.TermSettingsView.as_view(), name="term_settings"),
+    path("terms/sync/", views.TermSyncView.as_view(), name="term_sync"),
+    path("terms/versions/", views.TermVersionListView.as_view(), name="term_versions"),
+    path("terms/versions/<int:pk>/", views.TermVersionDetailView.as_view(), name="term_version_detail"),
+    path("letters/", views.LetterListView.as_view(), name="letter_list"),
+    path("letters/<int:pk>/pdf/", views.LetterDownloadView.as_view(), name="letter_download"),
+    path("collectors/", views.CollectorListView.as_view(), name="collector_list"),
+    path("collectors/new/", views.CollectorFormView.as_view(), name="collector_create"),
+    path("collectors/<int:pk>/", views.CollectorDetailView.as_view(), name="collector_detail"),
+    path("collectors/<int:pk>/edit/", views.CollectorFormView.as_view(), name="collector_edit"),
+    path("collectors/<int:pk>/run/", views.CollectorRunView.as_view(), name="collector_run"),
+    path("platforms/", views.PlatformListView.as_view(), name="platform_list"),
+    path("platforms/new/", views.PlatformFormView.as_view(), name="platform_create"),
+    path("platforms/<int:pk>/edit/", views.PlatformFormView.as_view(), name="platform_edit"),
+]
