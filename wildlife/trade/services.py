@@ -104,7 +104,7 @@ def _close_version(version: TermVersion, *, added: int = 0, changed: int = 0, re
     version.added, version.changed, version.removed = added, changed, removed
     version.term_count = _terms_of(version.number).count()
     version.save(update_fields=["added", "changed", "removed", "term_count"])
-    _SCANNERS.pop(version.pk, None)
+    _SCANNERS.pop((version.pk, version.created_at.timestamp()), None)
     return version
 
 
@@ -199,7 +199,7 @@ def trade_term_update(
     enabled: bool = True,
     note: str = "",
     change_note: str = "",
-    **_: Any,
+    **_ignored: Any,
 ) -> TradeTerm:
     """Change a keyword: the old row ends at the new version and a new row (same lineage) starts there."""
     cleaned = _clean_variants(variants)
@@ -392,15 +392,18 @@ def term_table_seed(*, actor: Any) -> TermVersion:
 
 # --- scanner per version ----------------------------------------------------------------------------------------
 
-_SCANNERS: OrderedDict[int, Scanner] = OrderedDict()
+# keyed by (pk, creation time): a version is never edited after it is closed, and the time tells apart a row that
+# reused a primary key (a rolled-back test database)
+_SCANNERS: OrderedDict[tuple[int, float], Scanner] = OrderedDict()
 _SCANNER_CACHE_SIZE = 4
 
 
 def scanner_for_version(version: TermVersion) -> Scanner:
     """The automaton of a keyword-table version (built once per process and kept for the last few versions)."""
-    scanner = _SCANNERS.get(version.pk)
+    key = (version.pk, version.created_at.timestamp())
+    scanner = _SCANNERS.get(key)
     if scanner is not None:
-        _SCANNERS.move_to_end(version.pk)
+        _SCANNERS.move_to_end(key)
         return scanner
     terms = [
         ScanTerm(
@@ -419,7 +422,7 @@ def scanner_for_version(version: TermVersion) -> Scanner:
         .values_list("pk", "term", "category", "weight", "variants", "species_id", "species__name_zh", "protection")
     ]
     scanner = Scanner(terms, threshold=version.threshold, context_window=version.context_window)
-    _SCANNERS[version.pk] = scanner
+    _SCANNERS[key] = scanner
     while len(_SCANNERS) > _SCANNER_CACHE_SIZE:
         _SCANNERS.popitem(last=False)
     return scanner
@@ -609,7 +612,7 @@ def listing_capture(
     location: Point | None = None,
     images: Iterable[UploadedFile] = (),
     operation: Any = None,
-    **_: Any,
+    **_ignored: Any,
 ) -> Listing:
     """Manual capture of one listing (URL, title, text, seller, price, screenshots), scanned at once."""
     errors: dict[str, list[str]] = {}
@@ -868,7 +871,7 @@ def column_mapping_save(*, actor: Any, platform: Platform, mapping: dict[str, st
     return saved
 
 
-def platform_save(*, actor: Any, obj: Platform | None = None, code: str, name: str, operator: str = "", address: str = "", contact: str = "", is_active: bool = True, **_: Any) -> Platform:
+def platform_save(*, actor: Any, obj: Platform | None = None, code: str, name: str, operator: str = "", address: str = "", contact: str = "", is_active: bool = True, **_ignored: Any) -> Platform:
     """Create or edit a platform (the addressee of takedown letters)."""
     with transaction.atomic():
         clash = Platform.objects.filter(code=code).exclude(pk=obj.pk if obj else None)
@@ -1040,7 +1043,7 @@ def collector_source_save(
     config: dict[str, Any] | None = None,
     enabled: bool = True,
     interval_minutes: int = 24 * 60,
-    **_: Any,
+    **_ignored: Any,
 ) -> CollectorSource:
     """Create or edit a collector source; every URL must be on an allowed host."""
     from wildlife.trade.collector import allowed_hosts, host_allowed

@@ -8,7 +8,8 @@ listings by walking the NUL boundaries, so the per-listing Python cost is paid o
 
 Score (0–100), per listing, from the hits left after exclusions:
 - core words (species names and aliases, trade slang, banned tools): the highest weight, plus 10 for each further
-  distinct core word (at most +20); species weights come from the protection class;
+  distinct core word (at most +20; a word inside a longer one counts as that one); species weights come from the
+  protection class;
 - context words (出售, 活体, 包邮 ...) within `context_window` characters of a core word: their weights, at most +30;
 - mitigating words (人工繁育, 玩具, 图书 ...) anywhere in the listing: their (negative) weights, at most −60;
 - price: +5 from ¥1,000, +10 from ¥10,000;
@@ -199,6 +200,11 @@ class Scanner:
                     other_hits.append(hit)
         if not core_hits:
             return ScanResult()
+        # a word inside a longer one (画眉 in 画眉鸟, 象牙 in 象牙制品) is the same mention, not another word
+        core_hits = [
+            h for h in core_hits
+            if not any(o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start) for o in core_hits)
+        ]
         score = max(hit.term.weight for hit in core_hits)
         distinct_words = {hit.pattern for hit in core_hits}
         score += min(EXTRA_CORE_MAX, EXTRA_CORE_BONUS * (len(distinct_words) - 1))
