@@ -85,6 +85,11 @@ class DensityEstimate:
     visits: int = 0
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def effective_half_width_m(self) -> float | None:
+        """μ = 1/f(0): the half-width of a strip in which as many animals would be counted as were detected."""
+        return 1 / self.f0_per_m if self.f0_per_m else None
+
     def as_api(self) -> dict[str, Any]:
         return {
             "estimate_per_km2": _round(self.estimate_per_km2),

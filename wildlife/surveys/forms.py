@@ -270,7 +270,13 @@ class ObservationForm(VersionedForm):
     project = forms.ModelChoiceField(label=_("调查项目"), queryset=SurveyProject.objects.none())
     event = forms.ModelChoiceField(label=_("调查事件"), queryset=SamplingEvent.objects.none(), required=False)
     site = forms.ModelChoiceField(label=_("位点"), queryset=SurveySite.objects.none(), required=False)
-    species = SpeciesChoiceField(label=_("物种"))
+    species = SpeciesChoiceField(label=_("物种"), required=False)
+    species_text = forms.CharField(
+        label=_("物种"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"data-species-text": "1", "autocomplete": "off", "placeholder": _("输入中文名、别名、拼音首字母（如 hjz）或学名")}),
+    )
     count = forms.IntegerField(label=_("数量"), min_value=0, initial=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     observed_at = datetime_field(_("观测时间"))
     lon = forms.FloatField(label=_("经度"), required=False, widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "data-lon": "1"}))
@@ -286,7 +292,7 @@ class ObservationForm(VersionedForm):
     photo = forms.ImageField(label=_("照片"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "data-photo-input": "1"}))
     use_photo_exif = forms.BooleanField(label=_("时间或位置未填时使用照片中的拍摄时间和 GPS"), required=False, initial=True)
 
-    SERVICE_EXCLUDE = ("lon", "lat", "photo", "use_photo_exif")
+    SERVICE_EXCLUDE = ("lon", "lat", "photo", "use_photo_exif", "species_text")
 
     def __init__(self, *args: Any, project: SurveyProject | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -324,10 +330,27 @@ class ObservationForm(VersionedForm):
     def initial_from(self, instance: Any) -> dict[str, Any]:
         initial = super().initial_from(instance)
         initial["species"] = instance.species_id
+        initial["species_text"] = instance.species.name_zh if instance.species is not None else instance.verbatim_name
         return initial
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data.get("species") is None and "species" not in self.errors:
+            text = (data.get("species_text") or "").strip()
+            if not text:
+                self.add_error("species", _("请选择物种（输入中文名、别名、拼音首字母或学名查找）。"))
+            else:
+                from wildlife.species.selectors import species_resolve
+
+                species, suggestions = species_resolve(text)
+                if species is None:
+                    hint = "、".join(s.name_zh for s in suggestions)
+                    message = _("名录中没有“%(name)s”。") % {"name": text}
+                    if hint:
+                        message += _("您是不是要找：%(hint)s？") % {"hint": hint}
+                    self.add_error("species", message)
+                else:
+                    data["species"] = species
         lon, lat = data.get("lon"), data.get("lat")
         if (lon is None) != (lat is None):
             self.add_error("lon" if lon is None else "lat", _("经度和纬度需同时填写。"))

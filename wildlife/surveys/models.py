@@ -369,6 +369,9 @@ class MigrationCount(ScopedModel):
     def __str__(self) -> str:
         return f"{self.site} {self.date}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:migration_detail", args=[self.pk])
+
 
 class WaterQualityReading(ScopedModel):
     """Habitat environment monitoring: one water-quality measurement at a sampling point."""
@@ -395,6 +398,9 @@ class WaterQualityReading(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.site} {self.measured_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:water_detail", args=[self.pk])
 
 
 class SpeciesArchive(ScopedModel):
