@@ -49,8 +49,8 @@ class GeometryJSONField(forms.CharField):
             data = json.loads(value)
             if not isinstance(data, dict) or data.get("type") != self.geom_type:
                 raise ValueError(data.get("type") if isinstance(data, dict) else "")
-            coords = data.get("coordinates")
-            geometry: GEOSGeometry = Point(*coords[:2], srid=4326) if self.geom_type == "Point" else LineString([c[:2] for c in coords], srid=4326)
+            coords: Any = data.get("coordinates")
+            geometry: GEOSGeometry = Point(coords[0], coords[1], srid=4326) if self.geom_type == "Point" else LineString([c[:2] for c in coords], srid=4326)
         except (ValueError, TypeError, IndexError, GEOSException) as exc:
             label = _("点") if self.geom_type == "Point" else _("线")
             raise forms.ValidationError(_("请在地图上画出%(kind)s（或填写有效的 GeoJSON %(type)s）。") % {"kind": label, "type": self.geom_type}) from exc
@@ -66,7 +66,7 @@ class LocationFieldsMixin(forms.Form):
     location_required = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         point = data.get("location")
         lon, lat = data.get("longitude"), data.get("latitude")
         if point is None and lon is not None and lat is not None:
@@ -90,10 +90,10 @@ class StationForm(LocationFieldsMixin):
     established_on = forms.DateField(label=_("建站日期"), widget=DATE_WIDGET)
     address = forms.CharField(label=_("地址/地点描述"), max_length=200, required=False)
     habitat = forms.CharField(label=_("监测生境"), max_length=200, required=False)
-    responsible = forms.ModelChoiceField(label=_("责任人"), queryset=None, required=False)  # type: ignore[arg-type]
+    responsible: Any = forms.ModelChoiceField(label=_("责任人"), queryset=None, required=False)
     duty_phone = forms.CharField(label=_("值班电话"), max_length=30, required=False)
     duty_email = forms.EmailField(label=_("值班邮箱"), required=False)
-    covered_areas = forms.ModelMultipleChoiceField(label=_("监测范围（镇街）"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)  # type: ignore[arg-type]
+    covered_areas: Any = forms.ModelMultipleChoiceField(label=_("监测范围（镇街）"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
     is_active = forms.BooleanField(label=_("在用"), required=False, initial=True)
     notes = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -110,7 +110,8 @@ class StationForm(LocationFieldsMixin):
             )
             initial["location"] = instance.location.json
             initial["covered_areas"] = list(instance.covered_areas.all())
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = User.objects.filter(is_active=True, admin_role="").order_by("username")  # type: ignore[attr-defined]
         self.fields["covered_areas"].queryset = _towns()  # type: ignore[attr-defined]
 
@@ -147,7 +148,7 @@ def _species_queryset() -> Any:
 class ReportForm(forms.Form):
     date = forms.DateField(label=_("报告日期"), widget=DATE_WIDGET, help_text=_("重点时期为当日；其他时期为本周内任一日"))
     is_zero_report = forms.BooleanField(label=_("零报告（巡查未发现异常）"), required=False)
-    route = forms.ModelChoiceField(label=_("巡查路线"), queryset=None, required=False)  # type: ignore[arg-type]
+    route: Any = forms.ModelChoiceField(label=_("巡查路线"), queryset=None, required=False)
     route_km = forms.DecimalField(label=_("巡查里程(公里)"), min_value=0, max_digits=6, decimal_places=2, required=False)
     patrol_started_at = forms.DateTimeField(label=_("巡查开始"), widget=DATETIME_WIDGET, required=False)
     patrol_ended_at = forms.DateTimeField(label=_("巡查结束"), widget=DATETIME_WIDGET, required=False)
@@ -165,7 +166,7 @@ class ReportForm(forms.Form):
 
 class FindingForm(forms.Form):
     group = forms.ChoiceField(label=_("类别"), choices=AnimalGroup.choices)
-    species = forms.ModelChoiceField(label=_("物种"), queryset=None, required=False)  # type: ignore[arg-type]
+    species: Any = forms.ModelChoiceField(label=_("物种"), queryset=None, required=False)
     species_text = forms.CharField(label=_("其他物种名称"), max_length=100, required=False)
     count = forms.IntegerField(label=_("数量"), min_value=0, initial=0)
     sick = forms.IntegerField(label=_("异常"), min_value=0, initial=0)
@@ -186,7 +187,7 @@ FindingFormSet = forms.formset_factory(FindingForm, extra=3, max_num=50, validat
 class EventForm(LocationFieldsMixin):
     source = forms.ChoiceField(label=_("来源"), choices=EventSource.choices)
     source_ref = forms.CharField(label=_("来源编号"), max_length=100, required=False, help_text=_("救护案件号、群众报告回执号、巡护记录号等"))
-    station = forms.ModelChoiceField(label=_("监测站"), queryset=None, required=False)  # type: ignore[arg-type]
+    station: Any = forms.ModelChoiceField(label=_("监测站"), queryset=None, required=False)
     place_name = forms.CharField(label=_("地点描述"), max_length=200, required=False)
     detected_at = forms.DateTimeField(label=_("首次发现时间"), widget=DATETIME_WIDGET)
     signs = forms.CharField(label=_("症状与异常表现"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -212,7 +213,7 @@ class EventEditForm(LocationFieldsMixin):
 
 
 class SpeciesLineForm(forms.Form):
-    species = forms.ModelChoiceField(label=_("物种"), queryset=None)  # type: ignore[arg-type]
+    species: Any = forms.ModelChoiceField(label=_("物种"), queryset=None)
     sick = forms.IntegerField(label=_("患病/异常"), min_value=0, initial=0)
     dead = forms.IntegerField(label=_("死亡"), min_value=0, initial=0)
     local_population = forms.IntegerField(label=_("当地种群估计"), min_value=1, required=False)
@@ -255,7 +256,7 @@ class PhotoForm(forms.Form):
 class SampleForm(forms.Form):
     sample_no = forms.CharField(label=_("样品编号"), max_length=40)
     kind = forms.ChoiceField(label=_("样品类型"), choices=SampleKind.choices)
-    species = forms.ModelChoiceField(label=_("物种"), queryset=None, required=False)  # type: ignore[arg-type]
+    species: Any = forms.ModelChoiceField(label=_("物种"), queryset=None, required=False)
     quantity = forms.IntegerField(label=_("份数"), min_value=1, initial=1)
     taken_by = forms.CharField(label=_("采样人"), max_length=100)
     taken_at = forms.DateTimeField(label=_("采样时间"), widget=DATETIME_WIDGET)
@@ -278,7 +279,7 @@ class CustodyForm(forms.Form):
 
 
 class LabResultForm(forms.Form):
-    sample = forms.ModelChoiceField(label=_("样品"), queryset=None)  # type: ignore[arg-type]
+    sample: Any = forms.ModelChoiceField(label=_("样品"), queryset=None)
     pathogen = forms.CharField(label=_("病原"), max_length=100)
     test_method = forms.CharField(label=_("检测方法"), max_length=100)
     outcome = forms.ChoiceField(label=_("结果"), choices=LabOutcome.choices)
@@ -326,7 +327,7 @@ class _RuleForm(forms.ModelForm):  # type: ignore[type-arg]
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.instance.pk:
             data["version"] = data.get("version") or self.instance.version
         return data

@@ -404,7 +404,8 @@ def daily_report_submit(
     period = period_for_day(date)
     with transaction.atomic():
         existing = DailyReport.objects.select_for_update().filter(station=station, date=period.start).first()
-        values = {
+        submitter = actor if getattr(actor, "is_authenticated", False) else None
+        values: dict[str, Any] = {
             "period_kind": period.kind,
             "period_end": period.end,
             "deadline_at": period.deadline,
@@ -417,7 +418,7 @@ def daily_report_submit(
             "weather": weather,
             "notes": notes,
             "submitted_at": now,
-            "submitted_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "submitted_by": submitter,
         }
         if existing is None:
             if version is not None:
@@ -431,7 +432,7 @@ def daily_report_submit(
                         late=now > period.deadline,
                         area=station.area,
                         district=station.district,
-                        created_by=values["submitted_by"],
+                        created_by=submitter,
                         **values,
                     )
             except IntegrityError as exc:  # a concurrent first submission won the race

@@ -61,7 +61,7 @@ from wildlife.disease.models import (
     Station,
 )
 
-RULE_MODELS = {"keyperiod": KeyPeriod, "reportingrule": ReportingRule, "gradingrule": GradingRule, "chainrule": ChainRule, "clusterrule": ClusterRule}
+RULE_MODELS: dict[str, Any] = {"keyperiod": KeyPeriod, "reportingrule": ReportingRule, "gradingrule": GradingRule, "chainrule": ChainRule, "clusterrule": ClusterRule}
 
 
 def _errors(form: BaseForm) -> list[str]:
@@ -293,7 +293,7 @@ class StationFeatureRemoveView(_StationPart):
 
     def post(self, request: HttpRequest, pk: int, kind: str, feature_id: int) -> HttpResponse:
         station = self.station(pk)
-        model = {"route": PatrolRoute, "point": ObservationPoint, "equipment": Equipment}.get(kind)
+        model: Any = {"route": PatrolRoute, "point": ObservationPoint, "equipment": Equipment}.get(kind)
         if model is None:
             raise Http404
         feature = model.objects.filter(pk=feature_id, station=station).first()
@@ -355,7 +355,7 @@ class ReportStartView(PlatformPermissionMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         now = timezone.now()
         today = timezone.localtime(now).date()
-        rows = []
+        rows: list[tuple[Any, dt.date]] = []
         for day in (today, today - dt.timedelta(days=1)):
             board = selectors.compliance_for_date(user=request.user, day=day, now=now)
             for row in board.rows:
@@ -757,7 +757,7 @@ class EventFileView(PlatformPermissionMixin, View):
 
     model = MortalityEvent
 
-    def get(self, request: HttpRequest, pk: int, kind: str, file_id: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int, kind: str, file_id: int) -> Any:
         event = access_event_by_id(request.user, pk)
         if kind == "photo":
             item: Any = EventPhoto.objects.filter(pk=file_id, event=event).first()
@@ -892,8 +892,10 @@ class RulesView(PlatformPermissionMixin, View):
 
 
 class RuleFormView(PlatformPermissionMixin, View):
-    model = GradingRule
+    model: Any = GradingRule
     permission_action = "change"
+
+    rule_model: Any = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         self.rule_model = RULE_MODELS.get(kwargs.get("kind", ""))

@@ -43,7 +43,7 @@ class StationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     location = GeometryField()
     routes = serializers.SerializerMethodField()
     areas = serializers.PrimaryKeyRelatedField(source="covered_areas", many=True, queryset=AdminArea.objects.all(), required=False)
-    area = serializers.PrimaryKeyRelatedField(read_only=True)
+    area: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
     level = serializers.ChoiceField(choices=StationLevel.choices)
     points = serializers.SerializerMethodField()
 
@@ -136,7 +136,7 @@ class CustodySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class LabResultSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     sample = serializers.IntegerField(source="sample_id")
-    outcome = serializers.ChoiceField(choices=LabOutcome.choices)
+    outcome: Any = serializers.ChoiceField(choices=LabOutcome.choices)
 
     class Meta:
         model = LabResult
@@ -191,7 +191,7 @@ class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     lab_results = LabResultSerializer(many=True, read_only=True)
     steps = StepSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
-    source = serializers.ChoiceField(choices=EventSource.choices)
+    source: Any = serializers.ChoiceField(choices=EventSource.choices)
     station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.all(), required=False, allow_null=True)
     report = serializers.PrimaryKeyRelatedField(queryset=DailyReport.objects.all(), required=False, allow_null=True)
 
@@ -271,7 +271,7 @@ class DispatchSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class AlertSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    events = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    events: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     follow_ups = serializers.SerializerMethodField()
 
     class Meta:

@@ -111,7 +111,8 @@ class DailyReportViewSet(ScopedModelViewSet):
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"station": ["不能把报告改到另一个监测站。"]})
-        station = access_station_by_id(request.user, (chosen or report.station).pk if (chosen or report) else None)
+        station_id = chosen.pk if chosen is not None else (report.station_id if report is not None else None)
+        station = access_station_by_id(request.user, station_id)
         findings = [services.FindingInput(**f) for f in data.pop("findings", [])] if "findings" in data or report is None else None
         if findings is None and report is not None:
             findings = [
@@ -244,7 +245,7 @@ class EventViewSet(ScopedModelViewSet):
         return context
 
     def event_for(self, action_name: str = "change") -> MortalityEvent:
-        event = self.get_object()
+        event: MortalityEvent = self.get_object()
         if not MortalityEvent.objects.restrict(self.request.user, action_name).filter(pk=event.pk).exists():
             raise Http404
         return event
@@ -366,7 +367,7 @@ class EventViewSet(ScopedModelViewSet):
     def dispatches(self, request: Request, pk: Any = None) -> Response:
         return self._action(request, s.DispatchSerializer, lambda e, d: services.event_dispatch_add(actor=request.user, event=e, **d), status.HTTP_201_CREATED)
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Any:
         # workflow actions change an event: they need change_mortalityevent, not add
         if self.action in ("measures", "suspect", "close", "step_complete", "samples", "custody", "lab_results", "supplies", "dispatches"):
             self.required_action = "change"
@@ -387,7 +388,7 @@ class AlertViewSet(IdempotentMixin, viewsets.ReadOnlyModelViewSet):  # type: ign
         action_name = "change" if self.request.method == "POST" else "view"
         return Alert.objects.restrict(self.request.user, action_name).select_related("event").prefetch_related("events", "follow_ups").order_by("-raised_at")
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Any:
         if self.request.method == "POST":
             self.required_action = "change"
         return super().get_permissions()

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wildlife.core.models import ScopedModel
-from wildlife.core.querysets import ScopedManager
 from wildlife.disease.choices import AlertKind, AlertLevel, AlertStatus
 
 
@@ -37,7 +36,6 @@ class Alert(ScopedModel):
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
 
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("预警")

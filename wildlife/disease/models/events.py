@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wildlife.core.models import ScopedModel
-from wildlife.core.querysets import ScopedManager
 from wildlife.disease.choices import (
     BiosafetyLevel,
     EventSource,
@@ -62,7 +61,6 @@ class MortalityEvent(ScopedModel):
     closure_note = models.TextField(_("结案说明"), blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
 
-    objects = ScopedManager()
     scope_filter = staticmethod(event_scope)
 
     class Meta:
@@ -196,7 +194,6 @@ class Sample(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = ScopedManager()
     scope_filter = staticmethod(event_child_scope)
 
     class Meta:
@@ -251,7 +248,6 @@ class LabResult(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = ScopedManager()
     scope_filter = staticmethod(event_child_scope)
 
     class Meta:

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wildlife.core.models import ScopedModel
-from wildlife.core.querysets import ScopedManager
 from wildlife.disease.choices import AnimalGroup, PeriodKind, ReminderKind
 from wildlife.disease.querysets import station_child_scope
 
@@ -44,7 +43,6 @@ class DailyReport(ScopedModel):
     )
     late = models.BooleanField(_("逾期"), default=False)
 
-    objects = ScopedManager()
     scope_filter = staticmethod(station_child_scope)
 
     class Meta:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
@@ -37,14 +39,13 @@ class Station(ScopedModel):
     )
     duty_phone = models.CharField(_("值班电话"), max_length=30, blank=True)
     duty_email = models.EmailField(_("值班邮箱"), blank=True)
-    covered_areas = models.ManyToManyField(
+    covered_areas: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "geo.AdminArea", verbose_name=_("监测范围（镇街）"), through="StationCoverage", related_name="+", blank=True
     )
     established_on = models.DateField(_("建站日期"))
     is_active = models.BooleanField(_("在用"), default=True)
     notes = models.TextField(_("备注"), blank=True)
 
-    objects = ScopedManager()
     scope_filter = staticmethod(station_scope)
 
     class Meta:
