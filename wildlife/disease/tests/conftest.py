@@ -13,7 +13,15 @@ from django.contrib.gis.geos import LineString, Point
 from django.utils import timezone
 
 from wildlife.disease import services
-from wildlife.disease.choices import AlertLevel, ChainTrigger, EventSource, Grade, GradingRuleKind, StationLevel, TaxonRank
+from wildlife.disease.choices import (
+    AlertLevel,
+    ChainTrigger,
+    EventSource,
+    Grade,
+    GradingRuleKind,
+    StationLevel,
+    TaxonRank,
+)
 from wildlife.disease.models import ChainRule, ClusterRule, GradingRule, KeyPeriod, ReportingRule, Station
 from wildlife.disease.senders import ConsoleSender
 from wildlife.species.models import Species
