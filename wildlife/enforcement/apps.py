@@ -40,7 +40,7 @@ class EnforcementConfig(AppConfig):
     # the cases they lead or are involved in (models.cases.case_scope).
     department_permissions = {
         "natural_resources": {
-            "tipoff": "view,add,change", "case": "view,add,change", "operation": "view,add,change",
+            "tipoff": "view,add,change", "case": "view,add,change,reveal_party", "operation": "view,add,change",
             "rescuehandover": "view,change", "tracenode": "view", **_RULES_MANAGE,
         },
         "agriculture": {
@@ -52,7 +52,7 @@ class EnforcementConfig(AppConfig):
             **_RULES_READ,
         },
         "police": {
-            "case": "view,add,change", "operation": "view,add,change", "rescuehandover": "view", "tracenode": "view",
+            "case": "view,add,change,reveal_party", "operation": "view,add,change", "rescuehandover": "view", "tracenode": "view",
             **_RULES_MANAGE,
         },
         "cyberspace": {"operation": "view"},

@@ -1,9 +1,8 @@
-"""Fixtures of the enforcement tests: the intake officer, species, cases and tip-offs in given towns."""
+"""Fixtures of the enforcement tests: the intake officer, the species catalogue, tip-offs and cases in given towns."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,17 +10,30 @@ from django.contrib.gis.geos import Point
 
 from wildlife.core.testing import cast
 
-# inside the schematic boundaries of 王村镇 and 北郊镇 (checked by the tests that use them)
-WANGCUN_POINT = None
-BEIJIAO_POINT = None
+CANARY_NAME = "金丝雀张三"
+CANARY_PHONE = "13900001111"
+CANARY_ID = "370306198001011234"
+CANARY_ADDRESS = "金丝雀路1号院"
+CANARIES = (CANARY_NAME, CANARY_PHONE, CANARY_ID, CANARY_ADDRESS)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def town_point(town: Any) -> Point:
     """A point inside a town's (schematic) boundary."""
     from wildlife.geo.models import AdminArea
 
-    area = AdminArea.objects.get(pk=town.pk)
-    probe = area.boundary.point_on_surface
+    probe = AdminArea.objects.get(pk=town.pk).boundary.point_on_surface
     return Point(probe.x, probe.y, srid=4326)
 
 
@@ -35,17 +47,29 @@ def intake_officer(zhoucun: dict[str, Any]) -> Any:
     return user
 
 
+@pytest.fixture(scope="session")
+def _catalogue_once(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The demo species catalogue, loaded once per test database (outside the per-test transactions)."""
+    from wildlife.species.models import Species
+    from wildlife.species.testing import load_demo_catalogue
+
+    with django_db_blocker.unblock():
+        if not Species.objects.filter(name_zh="画眉").exists():
+            load_demo_catalogue()
+
+
 @pytest.fixture
-def catalogue(db: Any) -> None:
+def catalogue(_catalogue_once: None, db: Any) -> dict[str, Any]:
     from wildlife.species.models import Species
     from wildlife.species.testing import load_demo_catalogue
 
     if not Species.objects.filter(name_zh="画眉").exists():
-        load_demo_catalogue()
+        load_demo_catalogue()  # a transactional (browser) test flushed the database
+    return {s.name_zh: s for s in Species.objects.all()}
 
 
-def make_tipoff(area: Any, *, actor: Any = None, **extra: Any) -> Any:
-    """A staff-registered tip-off in `area` (a town), without going through the permission check."""
+def make_tipoff(area: Any, **extra: Any) -> Any:
+    """A staff tip-off in `area` made through the internal creator (no permission check, registered state)."""
     from wildlife.enforcement.services import _tipoff_create
 
     data: dict[str, Any] = {
@@ -54,11 +78,11 @@ def make_tipoff(area: Any, *, actor: Any = None, **extra: Any) -> Any:
         "operation": None, "photos": (), "actor_label": "测试",
     }
     data.update(extra)
-    return _tipoff_create(actor=actor or cast.make_business_user(f"maker{area.pk}x{id(data)}", department_code="natural_resources", area=area.district_ancestor()), **data)
+    return _tipoff_create(actor=None, **data)
 
 
-def make_case(area: Any, *, involved: tuple[str, ...] = (), lead: str = "natural_resources", **extra: Any) -> Any:
-    """A case in `area` with the given lead and involved departments (by code, or "town" for the area's government)."""
+def make_case(area: Any, *, involved: tuple[str, ...] = ("town",), lead: str = "natural_resources", **extra: Any) -> Any:
+    """A case in `area` with the given lead and involved departments (by code; "town" is the area's government)."""
     from wildlife.accounts.models import Department
     from wildlife.accounts.reference import town_department_code
     from wildlife.enforcement.models import Case
@@ -68,8 +92,9 @@ def make_case(area: Any, *, involved: tuple[str, ...] = (), lead: str = "natural
             return Department.objects.get(code=town_department_code(area.code))
         return Department.objects.get(code=code)
 
+    number = Case.objects.count() + 1
     case = Case.objects.create(
-        case_no=extra.pop("case_no", f"T{Case.objects.count() + 1:05d}-{area.pk}"), title=extra.pop("title", "测试案件"),
+        case_no=extra.pop("case_no", f"T{number:05d}-{area.pk}-{id(extra) % 10000}"), title=extra.pop("title", "测试案件"),
         origin=extra.pop("origin", "agency"), origin_ref=extra.pop("origin_ref", ""), lead_department=dept(lead),
         area=area, district=area.district_ancestor(), **extra,
     )
@@ -78,4 +103,14 @@ def make_case(area: Any, *, involved: tuple[str, ...] = (), lead: str = "natural
     return case
 
 
-__all__ = ["Decimal", "dt", "make_case", "make_tipoff", "town_point"]
+def make_rules(catalogue: dict[str, Any]) -> None:
+    """Pin a base value for the species the assessment tests use, so the numbers do not depend on seeded rows."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from wildlife.enforcement.models import BaseValue
+
+    for name, value in (("画眉", "1000"), ("黄胸鹀", "1000"), ("环颈雉", "1000"), ("豹猫", "1000")):
+        species = catalogue.get(name)
+        if species is not None:
+            BaseValue.objects.get_or_create(species=species, effective_from=dt.date(2017, 1, 1), defaults={"value": Decimal(value), "legal_basis": "测试", "verified": True})
