@@ -291,7 +291,10 @@ def collect_pages(source: CollectorSource) -> tuple[list[ListingInput], Collecto
 
 
 def _page_error(url: str, problem: RowError) -> str:
-    return _("%(url)s 第 %(n)d 项 %(field)s: %(message)s") % {"url": url[:120], "n": problem.row - 1, "field": problem.field, "message": problem.message}
+    from wildlife.trade.importers import FIELD_LABELS
+
+    label = str(FIELD_LABELS.get(problem.field, problem.field))
+    return _("%(url)s 第 %(n)d 项 %(field)s: %(message)s") % {"url": url[:120], "n": problem.row - 1, "field": label, "message": problem.message}
 
 
 def collector_run(*, actor: Any, source_id: int, scan_batch: ScanBatch | None = None) -> CollectorOutcome:

@@ -42,11 +42,11 @@ class TargetField:
 # the listing fields an export column can fill, with the header names platforms and users commonly give them
 TARGET_FIELDS: tuple[TargetField, ...] = (
     TargetField("title", gettext_lazy("标题"), True, ("标题", "商品标题", "宝贝标题", "宝贝名称", "商品名称", "名称", "title", "name", "item_title")),
-    TargetField("text", gettext_lazy("描述文字"), False, ("描述", "商品描述", "详情", "正文", "内容", "文字", "description", "desc", "content", "text")),
+    TargetField("text", gettext_lazy("描述文字"), False, ("描述", "商品描述", "详情", "详情描述", "商品详情", "宝贝描述", "正文", "内容", "文字", "description", "desc", "content", "text")),
     TargetField("url", gettext_lazy("链接"), False, ("链接", "商品链接", "网址", "地址链接", "url", "link", "item_url")),
     TargetField("external_id", gettext_lazy("平台商品编号"), False, ("商品id", "商品编号", "宝贝id", "编号", "id", "item_id", "listing_id")),
-    TargetField("seller_account", gettext_lazy("卖家账号"), False, ("卖家账号", "卖家id", "店铺id", "账号", "seller_id", "seller", "account", "shop_id")),
-    TargetField("seller_name", gettext_lazy("卖家昵称"), False, ("卖家昵称", "卖家", "店铺名称", "店铺", "昵称", "seller_name", "shop_name", "nickname")),
+    TargetField("seller_account", gettext_lazy("卖家账号"), False, ("卖家账号", "卖家id", "卖家", "店铺id", "账号", "seller_id", "seller", "account", "shop_id")),
+    TargetField("seller_name", gettext_lazy("卖家昵称"), False, ("卖家昵称", "卖家名称", "店铺名称", "店铺", "昵称", "seller_name", "shop_name", "nickname")),
     TargetField("seller_phone", gettext_lazy("卖家电话"), False, ("电话", "手机", "联系电话", "卖家电话", "phone", "mobile", "tel")),
     TargetField("price", gettext_lazy("价格（元）"), False, ("价格", "售价", "单价", "金额", "price", "amount")),
     TargetField("captured_at", gettext_lazy("采集/发布时间"), False, ("采集时间", "发布时间", "时间", "日期", "上架时间", "captured_at", "published_at", "time", "date")),
@@ -264,6 +264,19 @@ def guess_mapping(headers: list[str], saved: dict[str, str] | None = None) -> di
         for synonym in target.synonyms:
             header = keyed.get(_key(synonym))
             if header and header not in used:
+                result[target.name] = header
+                used.add(header)
+                break
+    # second pass: a header that contains a synonym ("宝贝详情描述" contains "描述")
+    for target in TARGET_FIELDS:
+        if target.name in result:
+            continue
+        for synonym in target.synonyms:
+            key = _key(synonym)
+            if len(key) < 2 or key.isascii():
+                continue
+            header = next((h for k, h in keyed.items() if key in k and h not in used), None)
+            if header:
                 result[target.name] = header
                 used.add(header)
                 break
