@@ -164,7 +164,8 @@ def coverage_geojson(*, user: Any, year: int, month: int | None = None) -> dict[
 def patrol_features(patrols: QuerySet[Patrol], limit: int = 2000) -> list[dict[str, Any]]:
     """Tracks as GeoJSON features with a popup summary and a link (newest first, capped)."""
     features = []
-    for patrol in patrols.only("pk", "patrol_no", "title", "track", "distance_m", "started_at").order_by("-started_at")[:limit]:
+    trimmed = patrols.select_related(None).prefetch_related(None).only("pk", "patrol_no", "title", "track", "distance_m", "started_at")
+    for patrol in trimmed.order_by("-started_at")[:limit]:
         features.append(
             {
                 "type": "Feature",

@@ -192,9 +192,9 @@ def _save_shares(patrol: Patrol, shares: dict[int, float]) -> None:
 def patrol_record(
     *,
     actor: Any,
-    title: str,
     track: ParsedTrack,
     track_source: str,
+    title: str = "",
     started_at: dt.datetime | None = None,
     ended_at: dt.datetime | None = None,
     kind: str = "mountain",

@@ -161,6 +161,7 @@ class InspectionViewSet(_PatrolsViewSet):
     search_fields = ["inspection_no", "target__name", "findings"]
     ordering_fields = ["inspected_on", "rectify_by", "status"]
     change_actions = ("rectify", "follow_up", "close")
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]  # inspections are closed, never deleted
 
     def optimise(self, queryset: Any) -> Any:
         params = self.request.query_params
@@ -221,11 +222,6 @@ class InspectionViewSet(_PatrolsViewSet):
             operation=data.get("operation", inspection.operation),
         )
         return Response(self.get_serializer(inspection).data)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        from wildlife.core.api.errors import problem_response
-
-        return problem_response(status_code=405, title="检查记录不能删除，请办结")
 
     def _step(self, request: Request, serializer_class: Any, call: Any) -> Response:
         replay = self.idempotent_replay(request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -75,7 +76,7 @@ def test_create_with_material_and_hours_page(zhoucun, district_officer, town_off
 
     pdf = SimpleUploadedFile("讲义.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
     session = services.training_session_create(
-        actor=district_officer, title="执法业务培训", held_on=zhoucun["周村区"] and __import__("datetime").date(2026, 3, 1),
+        actor=district_officer, title="执法业务培训", held_on=dt.date(2026, 3, 1),
         hours=Decimal("6"), trainer="专家", place="会议室", materials=[pdf],
     )
     assert session.area == zhoucun["周村区"]
