@@ -128,8 +128,9 @@ class GradingRule(EffectiveRule):
                 name="disease_gradingrule_period_valid",
             ),
             models.CheckConstraint(
-                condition=(Q(kind=GradingRuleKind.DEAD_AT_SITE) & Q(min_dead__gte=1))
-                | (Q(kind=GradingRuleKind.POPULATION_SHARE) & Q(min_share_pct__gt=0)),
+                # IS NOT NULL spelled out: a CHECK whose comparison is NULL would pass
+                condition=(Q(kind=GradingRuleKind.DEAD_AT_SITE) & Q(min_dead__isnull=False) & Q(min_dead__gte=1))
+                | (Q(kind=GradingRuleKind.POPULATION_SHARE) & Q(min_share_pct__isnull=False) & Q(min_share_pct__gt=0)),
                 name="disease_gradingrule_threshold_set",
             ),
         ]
