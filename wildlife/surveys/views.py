@@ -444,7 +444,7 @@ def observation_layer(request: HttpRequest) -> HttpResponse:
     queryset = filterset.qs if filterset.is_bound else queryset
     if request.GET.get("mode") == "grid":
         return geojson_response(grid_squares(selectors.observation_layer(user=request.user, queryset=queryset, point_limit=-1)))
-    return geojson_response(selectors.observation_layer(user=request.user, queryset=queryset))
+    return geojson_response(selectors.observation_layer(user=request.user, queryset=queryset, point_limit=selectors.POINT_LIMIT))
 
 
 HEAT_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
