@@ -57,7 +57,7 @@ class EnforcementConfig(AppConfig):
         },
         "cyberspace": {"operation": "view"},
         "post": {"operation": "view"},
-        "town": {"tipoff": "view,add,change", "case": "view,add,change", "operation": "view"},
+        "town": {"tipoff": "view,add,change", "case": "view,add,change", "operation": "view", "rescuehandover": "view"},
     }
     audit_action_labels = {
         "tipoff_register": _("登记举报"),

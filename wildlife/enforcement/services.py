@@ -968,8 +968,10 @@ def case_party_add(
         raise ValidationError({"name": _("请填写姓名或单位名称。")})
     if phone and not _PHONE_RE.match(phone):
         raise ValidationError({"phone": _("电话号码格式不正确（应为 7–20 位数字）。")})
+    phone = tracing.normalise(TraceKind.PHONE, phone)
     if id_number and not _ID_RE.match(id_number):
         raise ValidationError({"id_number": _("身份证号格式不正确（应为 18 位，末位可为 X）。")})
+    id_number = id_number.upper()
     identifier_kind = tracing.PARTY_IDENTIFIER_KIND.get(PartyKind(kind)) if kind not in (PartyKind.PHONE, PartyKind.ADDRESS) else None
     with transaction.atomic():
         party = CaseParty.objects.create(

@@ -130,7 +130,19 @@ class TipoffCreateView(ObjectFormView):
     template_name = "enforcement/form.html"
     title = gettext_lazy("登记举报")
 
+    def render_form(self, obj: Any, form: BaseForm, status: int = 200) -> HttpResponse:
+        if form.is_bound:
+            # informant fields are never echoed back in a page: after an error they are typed again
+            data = form.data.copy()
+            for key in INFORMANT_FORM_FIELDS:
+                data.pop(key, None)
+            form.data = data
+            if form.errors:
+                form.add_error(None, _("为保护举报人信息，出错后举报人信息需重新填写。"))
+        return super().render_form(obj, form, status)
 
+
+INFORMANT_FORM_FIELDS = ("informant_name", "informant_phone", "informant_id_number", "informant_address")
 TIPOFF_ACTIONS: dict[str, tuple[type[BaseForm], Callable[..., Any], list[str], Any]] = {
     "triage": (forms.TriageForm, services.tipoff_triage, [TipoffStatus.REGISTERED], gettext_lazy("分类")),
     "assign": (forms.AssignForm, services.tipoff_assign, [TipoffStatus.TRIAGED, TipoffStatus.ASSIGNED], gettext_lazy("交办")),

@@ -34,6 +34,12 @@ class ReportView(View):
             token = new_form_token()
         else:
             token = form.data.get("form_token", "") or new_form_token()
+        if form.is_bound:
+            # the identity is never echoed back in a page (error pages included): the reporter types it again
+            data = form.data.copy()
+            for key in ("name", "phone"):
+                data.pop(key, None)
+            form.data = data
         response = render(request, "portal/report.html", {"form": form, "form_token": token, "limited": limited}, status=status)
         ratelimit.ensure_device_cookie(request, response)
         return response
