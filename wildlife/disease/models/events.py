@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wildlife.core.models import ScopedModel
+from wildlife.core.querysets import ScopedManager
 from wildlife.disease.choices import (
     BiosafetyLevel,
     EventSource,
@@ -194,6 +195,7 @@ class Sample(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
+    objects = ScopedManager()
     scope_filter = staticmethod(event_child_scope)
 
     class Meta:
@@ -248,6 +250,7 @@ class LabResult(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
+    objects = ScopedManager()
     scope_filter = staticmethod(event_child_scope)
 
     class Meta:
