@@ -73,6 +73,39 @@ class PatrolsConfig(AppConfig):
         },
     }
 
+    audit_action_labels = {
+        "patrol_record": _("登记巡护"),
+        "patrol_update": _("修改巡护"),
+        "patrol_delete": _("删除巡护"),
+        "patrol_incident_add": _("记录巡护发现"),
+        "patrol_incident_delete": _("删除巡护发现"),
+        "patrol_incident_escalate": _("巡护发现移交"),
+        "inspection_target_create": _("登记检查对象"),
+        "inspection_target_update": _("修改检查对象"),
+        "inspection_target_delete": _("删除检查对象"),
+        "checklist_template_create": _("新建检查表模板"),
+        "checklist_template_update": _("修改检查表模板"),
+        "inspection_record": _("登记检查"),
+        "inspection_update": _("修改检查"),
+        "inspection_order_rectification": _("下达整改"),
+        "inspection_follow_up": _("整改复查"),
+        "inspection_close": _("检查办结"),
+        "inspection_escalate": _("检查发现移交"),
+        "training_session_create": _("登记培训"),
+        "training_session_update": _("修改培训"),
+        "training_session_delete": _("删除培训"),
+        "training_attendance_add": _("添加参训人员"),
+        "training_attendance_remove": _("移除参训人员"),
+        "officer_create": _("登记执法人员"),
+        "officer_update": _("修改执法人员"),
+        "officer_delete": _("删除执法人员"),
+        "equipment_create": _("登记执法装备"),
+        "equipment_update": _("修改执法装备"),
+        "equipment_delete": _("删除执法装备"),
+        "attachment_add": _("上传附件"),
+        "attachment_delete": _("删除附件"),
+    }
+
     @staticmethod
     def dashboard_cards(user: Any) -> list[dict[str, Any]]:
         from wildlife.patrols.selectors import dashboard_cards

@@ -7,6 +7,7 @@ written through the services as the demo district and town officers, so they car
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,15 @@ from django.utils import timezone
 
 from wildlife.patrols import services
 from wildlife.patrols.choices import Answer, FollowUpResult, IncidentKind, PatrolKind, TargetKind, TrackSource
-from wildlife.patrols.models import ChecklistTemplate, EnforcementOfficer, Equipment, Inspection, InspectionTarget, Patrol, TrainingSession
+from wildlife.patrols.models import (
+    ChecklistTemplate,
+    EnforcementOfficer,
+    Equipment,
+    Inspection,
+    InspectionTarget,
+    Patrol,
+    TrainingSession,
+)
 from wildlife.patrols.tracks import ParsedTrack
 
 CHECKLISTS: dict[str, tuple[str, list[str]]] = {
@@ -87,7 +96,7 @@ def _user(username: str) -> Any:
 def _wiggle(waypoints: list[tuple[float, float]], *, step_m: float = 60.0, amplitude: float = 0.0004, phase: float = 0.0) -> list[tuple[float, float]]:
     """A GPS-like track through the waypoints: points every ~step_m metres with a small sideways wander."""
     points: list[tuple[float, float]] = []
-    for (x1, y1), (x2, y2) in zip(waypoints, waypoints[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(waypoints):
         length = math.hypot((x2 - x1) * 89_000, (y2 - y1) * 111_000)
         n = max(2, int(length / step_m))
         for i in range(n):

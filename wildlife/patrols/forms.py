@@ -61,7 +61,7 @@ class PointInputField(forms.CharField):
         kwargs.setdefault("help_text", _("在地图上点击选择，或输入“经度,纬度”，如 117.75,36.70"))
         super().__init__(*args, **kwargs)
 
-    def clean(self, value: Any) -> Point | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Point | None:
         text = super().clean(value)
         if not text:
             return None
@@ -287,7 +287,9 @@ class ChecklistTemplateForm(ScopedChoicesMixin, forms.Form):
             }
         super().__init__(*args, **kwargs)
         if user is not None and not user.has_perm("patrols.view_breeding_site"):
-            self.fields["target_kind"].choices = [c for c in TargetKind.choices if c[0] != TargetKind.BREEDING]
+            kind_field = self.fields["target_kind"]
+            assert isinstance(kind_field, forms.ChoiceField)
+            kind_field.choices = [c for c in TargetKind.choices if c[0] != TargetKind.BREEDING]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -317,6 +319,7 @@ class InspectionForm(ScopedChoicesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.narrow(user)
         self.template = template
+        self.answer_errors: list[str] = []
         self.items = list(template.items.all()) if template is not None else []
         for item in self.items:
             self.fields[f"answer_{item.order}"] = forms.ChoiceField(
@@ -391,7 +394,7 @@ class InspectionEditForm(ScopedChoicesMixin, forms.Form):
 
 
 class PhotosForm(forms.Form):
-    files = MultipleFileField(label=_("文件"))
+    upload = MultipleFileField(label=_("文件"))
 
 
 # --- trainings -------------------------------------------------------------------------------------------------------

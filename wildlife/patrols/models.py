@@ -181,7 +181,7 @@ class Patrol(ScopedModel):
     distance_m = models.FloatField(_("巡护里程(米)"))
     weather = models.CharField(_("天气"), max_length=60, blank=True)
     operation = models.ForeignKey(
-        "enforcement.Operation", verbose_name=_("所属专项行动"), on_delete=models.SET_NULL, null=True, blank=True, related_name="patrols"
+        "enforcement.Operation", verbose_name=_("所属专项行动"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     summary = models.TextField(_("巡护情况"), blank=True)
 
@@ -367,7 +367,7 @@ class Inspection(ScopedModel, EscalationMixin):
     inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("检查人员(平台用户)"), blank=True, related_name="inspections")
     inspector_names = models.CharField(_("其他检查人员"), max_length=300, blank=True)
     operation = models.ForeignKey(
-        "enforcement.Operation", verbose_name=_("所属专项行动"), on_delete=models.SET_NULL, null=True, blank=True, related_name="inspections"
+        "enforcement.Operation", verbose_name=_("所属专项行动"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     template = models.ForeignKey(
         ChecklistTemplate, verbose_name=_("检查表模板"), on_delete=models.SET_NULL, null=True, blank=True, related_name="inspections"

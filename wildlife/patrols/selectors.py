@@ -229,11 +229,14 @@ def target_features(targets: QuerySet[Any]) -> list[dict[str, Any]]:
 def inspection_features(inspections: QuerySet[Inspection]) -> list[dict[str, Any]]:
     features = []
     for inspection in inspections.select_related("target").exclude(target__location__isnull=True)[:5000]:
+        location = inspection.target.location
+        if location is None:
+            continue
         features.append(
             {
                 "type": "Feature",
                 "id": inspection.pk,
-                "geometry": json.loads(inspection.target.location.geojson),
+                "geometry": json.loads(location.geojson),
                 "properties": {
                     "name": f"{inspection.target.name}",
                     "summary": f"{inspection.inspected_on:%Y-%m-%d} · {inspection.get_status_display()}"
@@ -359,3 +362,16 @@ def dashboard_cards(*, user: Any) -> list[dict[str, Any]]:
                 }
             )
     return cards
+
+
+# --- special operations (read by the enforcement operation page) -----------------------------------------------------
+
+
+def patrol_list_for_operation(*, user: Any, operation: Any) -> QuerySet[Patrol]:
+    """The patrols of a special operation that the user may see."""
+    return Patrol.objects.restrict(user, "view").filter(operation=operation).select_related("area").order_by("-started_at")
+
+
+def inspection_list_for_operation(*, user: Any, operation: Any) -> QuerySet[Inspection]:
+    """The inspections of a special operation that the user may see."""
+    return Inspection.objects.restrict(user, "view").filter(operation=operation).select_related("target", "area").order_by("-inspected_on")

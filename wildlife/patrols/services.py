@@ -419,7 +419,7 @@ def inspection_target_update(
 ) -> InspectionTarget:
     """Edit a target (optimistic lock); a new location may move it to another town within the actor's scope."""
     allowed = ("name", "kind", "address", "location", "operator_name", "contact_phone", "uscc", "is_active", "notes")
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in allowed}
+    values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in allowed}
     if fields.get("location") is not None or area is not None:
         town, district = resolve_area(actor=actor, area=area or obj.area, point=fields.get("location"))
         values.update(area=town, district=district)
@@ -617,9 +617,9 @@ def _transition(
         **values, version=version + 1
     )
     if not updated:
-        current = Inspection.objects.filter(pk=inspection.pk).values("status", "version").first() or {}
+        current: dict[str, object] = dict(Inspection.objects.filter(pk=inspection.pk).values("status", "version").first() or {})
         if current.get("status") not in from_states:
-            label = InspectionStatus(current["status"]).label if current.get("status") in InspectionStatus.values else "—"
+            label = InspectionStatus(str(current["status"])).label if current.get("status") in InspectionStatus.values else "—"
             raise ConflictError(
                 _("当前状态为“%(status)s”，不能%(step)s。") % {"status": label, "step": step}, code="invalid_state", current=current
             )
@@ -788,7 +788,7 @@ def training_session_create(
 def training_session_update(*, actor: Any, obj: TrainingSession, version: int, **fields: Any) -> TrainingSession:
     """Edit a session (optimistic lock); attendance rows that carried the old session hours follow the new ones."""
     allowed = ("title", "held_on", "hours", "trainer", "place", "organiser", "content")
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in allowed}
+    values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in allowed}
     if "hours" in values:
         _check_hours(values["hours"])
     old_hours = obj.hours
@@ -925,7 +925,7 @@ def officer_create(
 def officer_update(*, actor: Any, obj: EnforcementOfficer, version: int, **fields: Any) -> EnforcementOfficer:
     """Edit an officer (optimistic lock). A blank certificate number keeps the stored one."""
     allowed = ("name", "user", "department", "position", "certificate_valid_until", "is_active", "notes")
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in allowed}
+    values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in allowed}
     if (fields.get("certificate_no") or "").strip():
         values.update(_certificate_fields(fields["certificate_no"], exclude_pk=obj.pk))
     if values.get("department") is not None and values["department"].area_id != obj.department.area_id:
@@ -1010,7 +1010,7 @@ def _check_equipment_dates(last_checked_on: dt.date | None, next_check_on: dt.da
 def equipment_update(*, actor: Any, obj: Equipment, version: int, **fields: Any) -> Equipment:
     """Edit an equipment record (optimistic lock)."""
     allowed = ("kind", "model_name", "serial_no", "holder", "status", "purchased_on", "last_checked_on", "next_check_on", "notes")
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in allowed}
+    values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in allowed}
     _check_equipment_dates(values.get("last_checked_on", obj.last_checked_on), values.get("next_check_on", obj.next_check_on))
     serial = values.get("serial_no", obj.serial_no)
     if serial and Equipment.objects.filter(kind=values.get("kind", obj.kind), serial_no=serial).exclude(pk=obj.pk).exists():

@@ -11,9 +11,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -99,7 +100,7 @@ class _ActionView(PlatformPermissionMixin, View):
                 for field, errors in form.errors.items():
                     label = form.fields[field].label if field in form.fields else ""
                     for error in errors:
-                        messages.error(request, f"{label}：{error}" if label else error)
+                        messages.error(request, f"{label}：{error}" if label else str(error))
                 return hx_redirect(request, obj.get_absolute_url())
             data = dict(form.cleaned_data)
         try:
@@ -150,7 +151,9 @@ class PatrolListView(ObjectListView):
         return reverse("patrols:patrol_layer")
 
     def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().select_related("area").prefetch_related("members").annotate(incident_count=Count("incidents"))
+        queryset: QuerySet[Any] = super().get_queryset()
+        result: QuerySet[Any] = queryset.select_related("area").prefetch_related("members").annotate(incident_count=Count("incidents"))
+        return result
 
 
 class PatrolLayerView(PatrolListView):
@@ -369,7 +372,9 @@ class TargetListView(ObjectListView):
         return reverse("patrols:target_layer")
 
     def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().select_related("area").annotate(inspection_count=Count("inspections"))
+        queryset: QuerySet[Any] = super().get_queryset()
+        result: QuerySet[Any] = queryset.select_related("area").annotate(inspection_count=Count("inspections"))
+        return result
 
 
 class TargetLayerView(TargetListView):
@@ -441,7 +446,9 @@ class TemplateListView(ObjectListView):
     export_filename = "checklist-templates"
 
     def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().annotate(item_count=Count("items"))
+        queryset: QuerySet[Any] = super().get_queryset()
+        result: QuerySet[Any] = queryset.annotate(item_count=Count("items"))
+        return result
 
 
 class TemplateDetailView(ObjectDetailView):
@@ -508,7 +515,9 @@ class InspectionListView(ObjectListView):
         return reverse("patrols:inspection_layer")
 
     def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().select_related("target", "area", "operation").prefetch_related("inspectors")
+        queryset: QuerySet[Any] = super().get_queryset()
+        result: QuerySet[Any] = queryset.select_related("target", "area", "operation").prefetch_related("inspectors")
+        return result
 
 
 class InspectionLayerView(InspectionListView):
@@ -574,6 +583,9 @@ class InspectionCreateView(PlatformPermissionMixin, View):
         try:
             inspection = services.inspection_record(actor=request.user, target=target, **form.cleaned_data)
         except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "answers" in exc.error_dict:
+                # shown above the checklist rather than at the top of the page
+                form.answer_errors = [m for error in exc.error_dict.pop("answers") for m in error.messages]
             apply_validation_error(form, exc)
             return self.render_form(target, form)
         except OutOfScopeError as exc:
@@ -631,7 +643,7 @@ class InspectionPhotosView(_ActionView):
         return self.run(
             request,
             inspection,
-            lambda d: services.attachment_add(actor=request.user, parent=inspection, uploads=d["files"], role=AttachmentRole.PHOTO),
+            lambda d: services.attachment_add(actor=request.user, parent=inspection, uploads=d["upload"], role=AttachmentRole.PHOTO),
             _("已上传照片"),
         )
 
@@ -670,9 +682,11 @@ class TrainingListView(ObjectListView):
     export_filename = "trainings"
 
     def get_queryset(self) -> QuerySet[Any]:
-        from django.db.models import Q
-
-        return super().get_queryset().select_related("area", "organiser").annotate(trainee_count=Count("attendances", filter=Q(attendances__attended=True)))
+        queryset: QuerySet[Any] = super().get_queryset()
+        result: QuerySet[Any] = queryset.select_related("area", "organiser").annotate(
+            trainee_count=Count("attendances", filter=Q(attendances__attended=True))
+        )
+        return result
 
 
 class TrainingDetailView(ObjectDetailView):
@@ -725,7 +739,7 @@ class AttendanceAddView(_ActionView):
         if not form.is_valid():
             for field, errors in form.errors.items():
                 for error in errors:
-                    messages.error(request, f"{form.fields[field].label}：{error}" if field in form.fields else error)
+                    messages.error(request, f"{form.fields[field].label}：{error}" if field in form.fields else str(error))
             return hx_redirect(request, session.get_absolute_url())
         data = dict(form.cleaned_data)
         return self.run(request, session, lambda _d: services.training_attendance_add(actor=request.user, session=session, **data), _("已添加参训人员"))
@@ -749,7 +763,7 @@ class MaterialsAddView(_ActionView):
         return self.run(
             request,
             session,
-            lambda d: services.attachment_add(actor=request.user, parent=session, uploads=d["files"], role=AttachmentRole.MATERIAL),
+            lambda d: services.attachment_add(actor=request.user, parent=session, uploads=d["upload"], role=AttachmentRole.MATERIAL),
             _("已上传培训材料"),
         )
 
@@ -801,7 +815,9 @@ class OfficerListView(ObjectListView):
     export_filename = "enforcement-officers"
 
     def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().select_related("department").defer("certificate_no")
+        queryset: QuerySet[Any] = super().get_queryset()
+        result: QuerySet[Any] = queryset.select_related("department").defer("certificate_no")
+        return result
 
 
 class OfficerDetailView(ObjectDetailView):
@@ -890,7 +906,9 @@ class EquipmentListView(ObjectListView):
     export_filename = "enforcement-equipment"
 
     def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().select_related("holder", "area")
+        queryset: QuerySet[Any] = super().get_queryset()
+        result: QuerySet[Any] = queryset.select_related("holder", "area")
+        return result
 
 
 class EquipmentDetailView(ObjectDetailView):
@@ -931,7 +949,7 @@ class EquipmentDeleteView(ObjectDeleteView):
 class AttachmentDownloadView(View):
     """A photo or material, only to users who may see the record it belongs to."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return HttpResponseRedirect(reverse("accounts:login") + "?next=" + request.path)
         attachment = access_attachment_by_id(request.user, pk, action="view")

@@ -9,7 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from wildlife.patrols.models import Inspection, Patrol
-from wildlife.patrols.tests.factories import BEIJIAO_LINE, WANGCUN_LINE, WANGCUN_LINE_M, gpx, make_target, make_template, make_training
+from wildlife.patrols.tests.factories import (
+    BEIJIAO_LINE,
+    WANGCUN_LINE,
+    WANGCUN_LINE_M,
+    gpx,
+    make_target,
+    make_template,
+    make_training,
+)
 
 pytestmark = pytest.mark.django_db
 PATROLS = "/api/v1/enforcement/patrols/"

@@ -7,7 +7,14 @@ from typing import Any
 from wildlife.core.testing.contracts import ScopedRegisterContract
 from wildlife.patrols.choices import TargetKind
 from wildlife.patrols.models import EnforcementOfficer, Equipment, Inspection, InspectionTarget, Patrol, TrainingSession
-from wildlife.patrols.tests.factories import make_equipment, make_inspection, make_officer, make_patrol, make_target, make_training
+from wildlife.patrols.tests.factories import (
+    make_equipment,
+    make_inspection,
+    make_officer,
+    make_patrol,
+    make_target,
+    make_training,
+)
 
 
 class TestPatrolContract(ScopedRegisterContract):

@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from wildlife.patrols import services
 from wildlife.patrols.models import ChecklistTemplate, Inspection, InspectionTarget, Patrol, PatrolIncident
-from wildlife.patrols.tests.factories import BEIJIAO_LINE, WANGCUN_LINE, gpx, make_inspection, make_target, make_template, png_bytes, track
+from wildlife.patrols.tests.factories import (
+    BEIJIAO_LINE,
+    WANGCUN_LINE,
+    gpx,
+    make_inspection,
+    make_target,
+    make_template,
+    png_bytes,
+    track,
+)
 from wildlife.patrols.tests.test_tracks import BILLION_LAUGHS
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +104,9 @@ def test_inspection_pick_target_then_checklist_then_workflow(zhoucun, town_offic
         "rectification_requirement": "清理在售野生鸟类", "rectify_by": (TODAY + dt.timedelta(days=7)).isoformat(),
     }
     missing_note = client.post(url, data).content.decode()
-    assert "第 1 项不符合：请写明具体问题" in missing_note and not Inspection.objects.exists()
+    checklist_part = missing_note.split('data-testid="checklist"')[0]
+    assert 'data-field-error="answers"' in checklist_part and "第 1 项不符合：请写明具体问题" in checklist_part
+    assert not Inspection.objects.exists()
     data["note_1"] = "出售画眉活体"
     response = client.post(url, data)
     inspection = Inspection.objects.get()
@@ -114,9 +125,9 @@ def test_inspection_photos_and_wrong_type(zhoucun, town_officer, client_for):
     inspection = make_inspection(zhoucun["王村镇"])
     client = client_for(town_officer)
     url = reverse("patrols:inspection_photos", args=[inspection.pk])
-    client.post(url, {"files": [SimpleUploadedFile("现场.png", png_bytes())]})
+    client.post(url, {"upload": [SimpleUploadedFile("现场.png", png_bytes())]})
     assert len(services.attachments_of(inspection)) == 1
-    page = client.post(url, {"files": [SimpleUploadedFile("现场.jpg", b"GIF89a....")]}, follow=True).content.decode()
+    page = client.post(url, {"upload": [SimpleUploadedFile("现场.jpg", b"GIF89a....")]}, follow=True).content.decode()
     assert "内容与扩展名不符" in page and len(services.attachments_of(inspection)) == 1
 
 
