@@ -355,7 +355,8 @@ class ImportMappingView(PlatformPermissionMixin, View):
                 actor=request.user, batch=batch, mapping=form.mapping(), mode=form.cleaned_data["mode"], save_mapping=form.cleaned_data["save_mapping"]
             )
         except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {"": exc.error_list}).items():
+            by_field = exc.error_dict if hasattr(exc, "error_dict") else {"": exc.error_list}
+            for field, errors in by_field.items():
                 target = f"map_{field}" if f"map_{field}" in form.fields else None
                 for error in errors:
                     form.add_error(target, error)
