@@ -25,7 +25,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from wildlife.geo.selectors import area_ids_for_points
+from wildlife.geo.choices import AreaLevel
 
 TABLE = "surveys_observation"
 
@@ -91,8 +91,65 @@ class ObservationRow:
 
 
 def assign_areas(lons: Sequence[float], lats: Sequence[float]) -> list[int | None]:
-    """The town id of each point (None outside every town of the district)."""
-    return area_ids_for_points(lons, lats)
+    """The town id of each point (None outside every town of the district).
+
+    The same answers as geo's area_ids_for_points, faster for dense data: the plane is cut into cells of
+    CELL_DEGREES; a cell lying wholly in the interior of one town (and touching no town earlier in the locator's
+    order) answers for every point in it, a cell touching no town answers None, and only points in cells on a
+    boundary are tested one by one. Survey points cluster around their sites, so almost every point is a cache hit.
+    """
+    from wildlife.geo.locator import locator_for
+
+    locator = locator_for(AreaLevel.TOWN)
+    cells = _cells_for(locator)
+    size = CELL_DEGREES
+    result: list[int | None] = []
+    append = result.append
+    get = cells.get
+    for x, y in zip(lons, lats, strict=True):
+        key = (int(x // size), int(y // size))
+        hit = get(key, _UNKNOWN)
+        if hit is _UNKNOWN:
+            hit = cells[key] = _classify(locator, key)
+        append(locator.locate(float(x), float(y)) if hit is _BOUNDARY else hit)  # type: ignore[arg-type]
+    return result
+
+
+CELL_DEGREES = 0.002  # ≈ 180 m × 220 m here
+_UNKNOWN = object()
+_BOUNDARY = object()
+_cell_state: dict[str, Any] = {"locator": None, "cells": {}}
+
+
+def _cells_for(locator: Any) -> dict[tuple[int, int], Any]:
+    if _cell_state["locator"] is not locator:  # boundaries were reloaded: start a new cache
+        _cell_state["locator"] = locator
+        _cell_state["cells"] = {}
+    cells: dict[tuple[int, int], Any] = _cell_state["cells"]
+    return cells
+
+
+def _classify(locator: Any, key: tuple[int, int]) -> Any:
+    from django.contrib.gis.geos import Polygon
+
+    x0, y0 = key[0] * CELL_DEGREES, key[1] * CELL_DEGREES
+    x1, y1 = x0 + CELL_DEGREES, y0 + CELL_DEGREES
+    cell = None
+    # the locator answers with the first boundary (in its order) containing the point: the first boundary that
+    # touches the cell decides -- the whole cell in its interior, or a boundary cell tested point by point
+    for index, (bx0, by0, bx1, by1) in enumerate(locator.bounds):
+        if bx1 < x0 or bx0 > x1 or by1 < y0 or by0 > y1:
+            continue
+        if cell is None:
+            cell = Polygon.from_bbox((x0, y0, x1, y1))
+            cell.srid = 4326
+        prepared = locator.prepared[index]
+        if not prepared.intersects(cell):
+            continue
+        if prepared.contains_properly(cell):
+            return locator.ids[index]
+        return _BOUNDARY
+    return None
 
 
 def sensitive_species_ids() -> set[int]:
@@ -107,14 +164,17 @@ def _ewkb_point_hex(lon: float, lat: float) -> str:
     return struct.pack("<BIIdd", 1, 0x20000001, 4326, lon, lat).hex()
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _copy_text(value: Any) -> str:
     """A value in PostgreSQL COPY text format."""
     if value is None:
         return "\\N"
+    if value.__class__ is str:
+        return value.translate(_COPY_ESCAPES) if value else value
     if isinstance(value, bool):
         return "t" if value else "f"
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     return str(value)
 
 
@@ -131,11 +191,16 @@ class ObservationBulkWriter:
     # --- helpers ---------------------------------------------------------------------------------------------------
 
     def existing_ids(self, occurrence_ids: Iterable[str]) -> set[str]:
-        """Which of these occurrence ids the project already has (one query per 900 ids)."""
+        """Which of these occurrence ids the project already has (one indexed query per batch)."""
         ids = list(occurrence_ids)
-        found: set[str] = set()
-        step = 900  # below SQLite's default variable limit
+        if not ids:
+            return set()
         with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute(f"SELECT occurrence_id FROM {TABLE} WHERE project_id = %s AND occurrence_id = ANY(%s)", [self.project_id, ids])  # noqa: S608
+                return {row[0] for row in cursor.fetchall()}
+            found: set[str] = set()
+            step = 900  # below SQLite's default variable limit
             for start in range(0, len(ids), step):
                 chunk = ids[start : start + step]
                 marks = ",".join(["%s"] * len(chunk))
@@ -144,7 +209,7 @@ class ObservationBulkWriter:
                     [self.project_id, *chunk],
                 )
                 found.update(row[0] for row in cursor.fetchall())
-        return found
+            return found
 
     def write(self, rows: Sequence[ObservationRow]) -> int:
         """Insert the rows that are new to the project; returns how many were inserted. Call inside atomic()."""
