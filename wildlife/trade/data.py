@@ -62,8 +62,11 @@ SLANG: list[SeedTerm] = [
     {"term": "虎鞭", "category": "slang", "weight": 50},
     {"term": "鹿鞭", "category": "slang", "weight": 10, "note": "多为养殖梅花鹿产品，需结合语境"},
     {"term": "穿山甲鳞片", "category": "slang", "weight": 60},
+    {"term": "标本", "category": "slang", "weight": 20, "note": "鸟兽标本交易；单独出现分数不高，需结合物种名"},
     {"term": "象牙制品", "category": "slang", "weight": 60},
     {"term": "犀角杯", "category": "slang", "weight": 60},
+    {"term": "犀角", "category": "slang", "weight": 55, "variants": ["犀牛角", "犀角粉"]},
+    {"term": "穿山甲片", "category": "slang", "weight": 60},
     {"term": "玳瑁", "category": "slang", "weight": 50},
 ]
 
@@ -118,6 +121,11 @@ MITIGATING: list[SeedTerm] = [
     {"term": "贴纸", "category": "mitigating", "weight": -40, "variants": ["卡通", "图案", "印花", "T恤"]},
     {"term": "救助", "category": "mitigating", "weight": -20, "variants": ["放生", "送救助站", "报警"]},
     {"term": "点评", "category": "mitigating", "weight": -15, "variants": ["探店", "大众点评"]},
+    {"term": "风筝", "category": "mitigating", "weight": -45, "variants": ["摩托车", "自行车", "汽车", "手表", "电火锅", "火锅"]},
+    {"term": "领养", "category": "mitigating", "weight": -35, "variants": ["绝育", "流浪猫", "寻猫"]},
+    {"term": "摄影", "category": "mitigating", "weight": -40, "variants": ["照片", "壁纸", "海报", "装饰画", "十字绣", "刺绣", "摄影作品"]},
+    {"term": "门票", "category": "mitigating", "weight": -40, "variants": ["景区", "旅游", "观鸟", "科普"]},
+    {"term": "化妆品", "category": "mitigating", "weight": -45, "variants": ["眉笔", "眼线", "彩妆"]},
 ]
 
 # phrases whose core word means something else
@@ -128,6 +136,12 @@ EXCLUSIONS: list[SeedTerm] = [
     {"term": "黑料曝光", "category": "exclusion", "weight": 0, "variants": ["明星黑料", "黑料不打烊", "爆黑料", "黑料大全"]},
     {"term": "鹤顶红茶", "category": "exclusion", "weight": 0},
     {"term": "野味餐厅", "category": "exclusion", "weight": 0, "variants": ["野味馆", "农家野味"]},
+    {"term": "画眉笔", "category": "exclusion", "weight": 0, "variants": ["画眉深浅", "画眉膏"]},
+    {"term": "天鹅绒", "category": "exclusion", "weight": 0, "variants": ["天鹅湖", "天鹅堡", "天鹅颈", "天鹅肉", "天鹅臂"]},
+    {"term": "鸳鸯锅", "category": "exclusion", "weight": 0, "variants": ["鸳鸯火锅", "鸳鸯戏水", "鸳鸯枕", "鸳鸯奶茶", "鸳鸯眼"]},
+    {"term": "大雁塔", "category": "exclusion", "weight": 0},
+    {"term": "野狼摩托", "category": "exclusion", "weight": 0, "variants": ["野狼队", "野狼disco"]},
+    {"term": "老鹰捉小鸡", "category": "exclusion", "weight": 0, "variants": ["老鹰风筝"]},
 ]
 
 
