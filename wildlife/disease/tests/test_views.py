@@ -118,7 +118,7 @@ def test_report_entry_point_zero_report_and_full_form(client_for, town_officer, 
     client = client_for(town_officer)
     start = client.get(reverse("disease:report_start")).content.decode()
     wangcun = stations["wangcun"]
-    assert f'data-testid="zero-report-{wangcun.pk}"' in start and "北郊站" not in start
+    assert f'data-testid="zero-report-{wangcun.pk}-20260416"' in start and "北郊站" not in start
     response = client.post(reverse("disease:report_zero", args=[wangcun.pk]), {"date": "2026-04-16"})
     assert response.status_code == 302 and DailyReport.objects.get(station=wangcun, date=dt.date(2026, 4, 16)).is_zero_report
     # the other town cannot file for this station
