@@ -582,8 +582,10 @@ class ObservationCreateView(PlatformPermissionMixin, View):
             else:
                 observation = services.observation_update(actor=request.user, obj=obj, **data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "image" in exc.error_dict:
-                exc = ValidationError({"photo": exc.error_dict["image"]})
+            if hasattr(exc, "error_dict"):
+                # the service names model fields; the form shows a location next to its coordinates, a photo at its input
+                renamed = {"location": "lon", "image": "photo"}
+                exc = ValidationError({renamed.get(key, key): errors for key, errors in exc.error_dict.items()})
             apply_validation_error(form, exc)
             return self.render_form(obj, form)
         except (ConflictError, OutOfScopeError) as exc:
