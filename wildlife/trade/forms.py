@@ -59,7 +59,7 @@ class ListingCaptureForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["operation"].queryset = _operations(user)
+        self.fields["operation"].queryset = _operations(user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -80,7 +80,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["operation"].queryset = _operations(user)
+        self.fields["operation"].queryset = _operations(user)  # type: ignore[attr-defined]
 
 
 class MappingForm(forms.Form):
@@ -185,7 +185,7 @@ class CollectorSourceForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parser"].choices = CollectorParser.choices
+        self.fields["parser"].choices = CollectorParser.choices  # type: ignore[attr-defined]
         if self.instance.pk and not self.is_bound:
             self.fields["config_text"].initial = json.dumps(self.instance.config, ensure_ascii=False)
 

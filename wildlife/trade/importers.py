@@ -8,6 +8,7 @@ Every problem is reported as "第 N 行 字段: 原因" (N counts the header as 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -125,10 +126,8 @@ def read_rows(path: str | Path, fmt: str) -> tuple[list[str], Iterator[tuple[int
     if fmt == "csv":
         text = _decode(path.read_bytes())
         dialect: Any = csv.excel
-        try:
+        with contextlib.suppress(csv.Error):  # not enough text to tell: the plain comma dialect
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-        except csv.Error:
-            pass
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
         try:
             headers = [_cell(h) for h in next(reader)]
@@ -262,8 +261,9 @@ def guess_mapping(headers: list[str], saved: dict[str, str] | None = None) -> di
         if target.name in result:
             continue
         for synonym in target.synonyms:
-            header = keyed.get(_key(synonym))
-            if header and header not in used:
+            found = keyed.get(_key(synonym))
+            if found and found not in used:
+                header = found
                 result[target.name] = header
                 used.add(header)
                 break
@@ -275,8 +275,9 @@ def guess_mapping(headers: list[str], saved: dict[str, str] | None = None) -> di
             key = _key(synonym)
             if len(key) < 2 or key.isascii():
                 continue
-            header = next((h for k, h in keyed.items() if key in k and h not in used), None)
-            if header:
+            contained = next((h for k, h in keyed.items() if key in k and h not in used), None)
+            if contained:
+                header = contained
                 result[target.name] = header
                 used.add(header)
                 break
@@ -296,7 +297,7 @@ def validate_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, s
     for target in TARGET_FIELDS:
         if target.required and target.name not in cleaned:
             errors.setdefault(target.name, []).append(_("必须指定对应的列"))
-    headers_used = [h for h in cleaned.values()]
+    headers_used = list(cleaned.values())
     duplicates = {h for h in headers_used if headers_used.count(h) > 1}
     if duplicates:
         errors.setdefault("mapping", []).append(_("同一列不能对应两个字段：%(h)s") % {"h": "、".join(sorted(duplicates))})

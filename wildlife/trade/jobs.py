@@ -4,7 +4,6 @@ listings with a new keyword version, and a collector run. Each keeps its ScanBat
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -59,10 +58,11 @@ def scan_import(ctx: JobContext) -> None:
     def body(batch: ScanBatch) -> None:
         from wildlife.trade.services import listings_store, scanner_current
 
-        if not batch.file or batch.platform is None:
+        platform = batch.platform
+        if not batch.file or platform is None:
             raise JobError(_("没有可导入的文件"))
         try:
-            headers, rows = read_rows(batch.file.path, batch.file_format)
+            _headers, rows = read_rows(batch.file.path, batch.file_format)
         except ExportFileError as exc:
             raise JobError(str(exc)) from exc
         # first pass: validate every row, so all-or-nothing can refuse before anything is written
@@ -99,7 +99,7 @@ def scan_import(ctx: JobContext) -> None:
             nonlocal created, duplicates, flagged, chunk
             if not chunk:
                 return
-            stored = listings_store(actor=ctx.actor, platform=batch.platform, inputs=chunk, source=batch_source(batch), scan_batch=batch, operation=batch.operation)
+            stored = listings_store(actor=ctx.actor, platform=platform, inputs=chunk, source=batch_source(batch), scan_batch=batch, operation=batch.operation)
             created += len(stored.created)
             duplicates += stored.duplicates
             flagged += stored.flagged
@@ -126,7 +126,8 @@ def scan_import(ctx: JobContext) -> None:
 
 
 def batch_source(batch: ScanBatch) -> str:
-    return {ScanKind.API: ListingSource.API, ScanKind.COLLECTOR: ListingSource.COLLECTOR}.get(batch.kind, ListingSource.EXPORT)  # type: ignore[call-overload]
+    sources: dict[str, str] = {ScanKind.API: ListingSource.API, ScanKind.COLLECTOR: ListingSource.COLLECTOR}
+    return sources.get(batch.kind, ListingSource.EXPORT)
 
 
 @job_handler(RESCAN, label=_("按新词库重新扫描"), resumable=True)
@@ -137,6 +138,8 @@ def rescan(ctx: JobContext) -> None:
         from wildlife.trade.services import listings_rescan_chunk
 
         try:
+            if batch.term_version_id is None:
+                raise TermVersion.DoesNotExist
             version = TermVersion.objects.get(pk=batch.term_version_id)
         except TermVersion.DoesNotExist as exc:
             raise JobError(_("关键词库版本不存在")) from exc

@@ -70,17 +70,16 @@ def document_text(document: Any) -> str:
     """The text laid out on the pages of a WeasyPrint document (what the PDF shows), page by page."""
     from weasyprint.formatting_structure import boxes
 
+    def walk(box: Any, parts: list[str]) -> None:
+        if isinstance(box, boxes.TextBox):
+            parts.append(box.text)
+        for child in getattr(box, "children", ()) or ():
+            walk(child, parts)
+
     pages: list[str] = []
     for page in document.pages:
         parts: list[str] = []
-
-        def walk(box: Any) -> None:
-            if isinstance(box, boxes.TextBox):
-                parts.append(box.text)
-            for child in getattr(box, "children", ()) or ():
-                walk(child)
-
-        walk(page._page_box)
+        walk(page._page_box, parts)
         pages.append("".join(parts))
     return "\n".join(pages)
 

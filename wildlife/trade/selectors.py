@@ -52,8 +52,13 @@ def term_version_changes(*, user: Any, version: TermVersion) -> list[TermChange]
         if lineage not in started:
             changes.append(TermChange("removed", row, None))
     order = {"added": 0, "changed": 1, "removed": 2}
-    changes.sort(key=lambda c: (order[c.kind], (c.after or c.before).term if (c.after or c.before) else ""))
+    changes.sort(key=lambda c: (order[c.kind], _change_term(c)))
     return changes
+
+
+def _change_term(change: TermChange) -> str:
+    row = change.after or change.before
+    return row.term if row is not None else ""
 
 
 def term_category_counts(*, user: Any, number: int | None = None) -> dict[str, int]:

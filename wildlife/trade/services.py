@@ -20,7 +20,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,15 @@ from wildlife.core.exceptions import ConflictError
 from wildlife.core.services import resolve_area
 from wildlife.geo.selectors import district_area
 from wildlife.trade import data as seed
-from wildlife.trade.choices import CORE_CATEGORIES, ImportMode, ListingSource, ListingStatus, ScanKind, ScanStatus, TermCategory
+from wildlife.trade.choices import (
+    CORE_CATEGORIES,
+    ImportMode,
+    ListingSource,
+    ListingStatus,
+    ScanKind,
+    ScanStatus,
+    TermCategory,
+)
 from wildlife.trade.importers import ListingInput
 from wildlife.trade.models import (
     CollectorSource,
@@ -874,7 +882,9 @@ def column_mapping_save(*, actor: Any, platform: Platform, mapping: dict[str, st
 def platform_save(*, actor: Any, obj: Platform | None = None, code: str, name: str, operator: str = "", address: str = "", contact: str = "", is_active: bool = True, **_ignored: Any) -> Platform:
     """Create or edit a platform (the addressee of takedown letters)."""
     with transaction.atomic():
-        clash = Platform.objects.filter(code=code).exclude(pk=obj.pk if obj else None)
+        clash = Platform.objects.filter(code=code)
+        if obj is not None:
+            clash = clash.exclude(pk=obj.pk)
         if clash.exists():
             raise ValidationError({"code": [_("代码“%(c)s”已被使用") % {"c": code}]})
         if obj is None:
@@ -1063,7 +1073,9 @@ def collector_source_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        clash = CollectorSource.objects.filter(name=name).exclude(pk=obj.pk if obj else None)
+        clash = CollectorSource.objects.filter(name=name)
+        if obj is not None:
+            clash = clash.exclude(pk=obj.pk)
         if clash.exists():
             raise ValidationError({"name": [_("名称已被使用")]})
         if obj is None:

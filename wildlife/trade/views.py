@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +22,13 @@ from wildlife.core.excel import XLSX_CONTENT_TYPE, build_template
 from wildlife.core.exceptions import ConflictError
 from wildlife.core.htmx import hx_redirect
 from wildlife.core.tables import Column
-from wildlife.core.views import ObjectDetailView, ObjectFormView, ObjectListView, PlatformPermissionMixin, apply_validation_error
+from wildlife.core.views import (
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectListView,
+    PlatformPermissionMixin,
+    apply_validation_error,
+)
 from wildlife.trade import services
 from wildlife.trade.access import (
     access_collector_source_by_id,
@@ -52,7 +58,12 @@ from wildlife.trade.forms import (
 )
 from wildlife.trade.importers import TARGET_FIELDS
 from wildlife.trade.models import CollectorSource, Listing, Platform, ScanBatch, TakedownLetter, TermVersion, TradeTerm
-from wildlife.trade.selectors import same_seller_listings, term_category_counts, term_version_changes, term_version_current
+from wildlife.trade.selectors import (
+    same_seller_listings,
+    term_category_counts,
+    term_version_changes,
+    term_version_current,
+)
 
 
 def _terms_text(listing: Listing) -> str:
@@ -84,7 +95,7 @@ class ListingListView(ObjectListView):
     filterset_class = ListingFilterSet
     search_fields = ("title", "text", "seller_account", "seller_name", "url", "external_id")
     search_placeholder = gettext_lazy("标题、描述、卖家账号或链接")
-    default_ordering = ("-captured_at", "-pk")
+    default_ordering: tuple[str, ...] = ("-captured_at", "-pk")
     create_url_name = "trade:capture"
     import_url_name = "trade:import"
     export_filename = "listings"
@@ -98,7 +109,7 @@ class ListingQueueView(ListingListView):
     """Flagged listings still to be reviewed, riskiest first."""
 
     title = gettext_lazy("审核队列")
-    default_ordering = ("-risk_score", "-captured_at", "-pk")
+    default_ordering: tuple[str, ...] = ("-risk_score", "-captured_at", "-pk")
     empty_message = gettext_lazy("审核队列是空的：没有待审核的命中商品信息。")
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -267,7 +278,7 @@ class ListingImageView(PlatformPermissionMixin, View):
 
     model = Listing
 
-    def get(self, request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int, image_id: int) -> HttpResponseBase:
         image = access_listing_image_by_id(request.user, image_id, action="view")
         if image.listing_id != pk:
             raise Http404
@@ -555,7 +566,7 @@ class TermSettingsView(PlatformPermissionMixin, View):
                 messages.error(request, message)
             return hx_redirect(request, reverse("trade:term_list"))
         try:
-            version = services.term_settings_update(actor=request.user, **{k: v for k, v in form.cleaned_data.items()})
+            version = services.term_settings_update(actor=request.user, **form.cleaned_data)
         except (ValidationError, ConflictError) as exc:
             for text in ([exc.message] if isinstance(exc, ConflictError) else exc.messages):
                 messages.error(request, text)
@@ -644,7 +655,7 @@ class LetterListView(ObjectListView):
 class LetterDownloadView(PlatformPermissionMixin, View):
     model = TakedownLetter
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         letter = access_letter_by_id(request.user, pk, action="view")
         audit_record(action="export", actor=request.user, obj=letter, detail={"file": "takedown_letter", "sha256": letter.sha256})
         response = FileResponse(letter.file.open("rb"), content_type="application/pdf", as_attachment=False, filename=f"{letter.number}.pdf")

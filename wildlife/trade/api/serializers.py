@@ -18,11 +18,11 @@ class SellerSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ListingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    platform = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    platform: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[type-arg]
     platform_name = serializers.CharField(source="platform.name", read_only=True)
     seller = serializers.SerializerMethodField()
     term_version = serializers.IntegerField(source="term_version.number", read_only=True, allow_null=True, default=None)
-    area = serializers.PrimaryKeyRelatedField(read_only=True)
+    area: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[type-arg]
     area_name = serializers.CharField(source="area.name", read_only=True)
 
     class Meta:
@@ -103,7 +103,7 @@ class TradeTermSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
 
 
 class TakedownLetterSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    platform = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    platform: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[type-arg]
     pdf_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from wildlife.audit.services import audit_record
-from wildlife.core.api.viewsets import IdempotentMixin, ScopedModelViewSet
 from wildlife.core.api.permissions import ScopedModelPermission
+from wildlife.core.api.viewsets import IdempotentMixin, ScopedModelViewSet
 from wildlife.trade import services
 from wildlife.trade.api.serializers import (
     EscalateSerializer,

@@ -15,7 +15,14 @@ from django.test import override_settings
 
 from wildlife.trade import services
 from wildlife.trade.choices import CollectorRunStatus, ListingSource, ScanStatus
-from wildlife.trade.collector import CollectorError, collector_run, fetch, host_allowed, parse_html_microdata, parse_json_items
+from wildlife.trade.collector import (
+    CollectorError,
+    collector_run,
+    fetch,
+    host_allowed,
+    parse_html_microdata,
+    parse_json_items,
+)
 from wildlife.trade.models import CollectorSource, Listing
 
 HTML_PAGE_1 = """<!doctype html><html><head><meta charset="utf-8"><link rel="next" href="/shop?page=2"></head><body>
@@ -36,7 +43,7 @@ JSON_PAGE = {"data": {"items": [{"id": "J1", "name": "白料手串", "desc": "�
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         routes: dict[str, tuple[int, str, bytes]] = {
             "/shop?page=1": (200, "text/html; charset=utf-8", HTML_PAGE_1.encode()),
             "/shop?page=2": (200, "text/html; charset=utf-8", HTML_PAGE_2.encode()),

@@ -16,7 +16,14 @@ from wildlife.core.exceptions import ConflictError
 from wildlife.jobs.models import Job, JobStatus
 from wildlife.trade import services
 from wildlife.trade.choices import ScanStatus
-from wildlife.trade.importers import guess_mapping, parse_datetime, parse_price, read_rows, row_to_input, validate_mapping
+from wildlife.trade.importers import (
+    guess_mapping,
+    parse_datetime,
+    parse_price,
+    read_rows,
+    row_to_input,
+    validate_mapping,
+)
 from wildlife.trade.models import ColumnMapping, Listing, ScanBatch
 
 pytestmark = pytest.mark.django_db
