@@ -44,6 +44,7 @@ class SurveySiteSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "elevation_m", "water_body", "external_id", "area", "remarks", "version",
         ]  # fmt: skip
         read_only_fields = ["id", "length_m", "area_m2", "area", "version"]
+        validators: list[Any] = []  # the code is unique per project: the service checks it and names the field
 
 
 class ObservationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -71,6 +72,7 @@ class ObservationSerializer(serializers.ModelSerializer):  # type: ignore[type-a
             "uncertainty_m", "area", "version",
         ]  # fmt: skip
         read_only_fields = ["id", "area"]
+        validators: list[Any] = []  # occurrence_id is optional (generated) and checked per project by the service
 
     def _precise(self) -> bool:
         cache = self.context.setdefault("_precise", {})
