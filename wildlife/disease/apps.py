@@ -39,7 +39,7 @@ class DiseaseConfig(AppConfig):
             NavItem(_("监测站"), "disease:station_list", "disease.view_station"),
             NavItem(_("疫情事件"), "disease:event_list", "disease.view_mortalityevent"),
             NavItem(_("预警"), "disease:alert_list", "disease.view_alert"),
-            NavItem(_("我的提醒"), "disease:notification_list", None),
+            NavItem(_("我的提醒"), "disease:notification_list", "disease.view_station"),
             NavItem(_("规则设置"), "disease:rules", "disease.view_gradingrule"),
         ),
     )

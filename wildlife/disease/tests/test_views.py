@@ -215,3 +215,13 @@ def test_rules_page_and_edits(client_for, district_officer, town_officer, gradin
     assert "已被他人修改" in stale.content.decode()
     invalid = client_for(district_officer).post(reverse("disease:rule_create", args=["gradingrule"]), {**data, "kind": "population_share", "min_dead": ""})
     assert invalid.status_code == 200 and GradingRule.objects.count() == len(grading_rules)
+
+
+def test_home_dashboard_cards_follow_permissions(client_for, district_officer, police_officer, town_officer, stations):
+    services.notification_send(recipient=town_officer, kind="test", title="测试提醒")
+    home = client_for(district_officer).get("/").content.decode()
+    assert "疫源疫病日报（昨日）" in home and "0/2" in home and "未结疫情事件" in home
+    town_home = client_for(town_officer).get("/").content.decode()
+    assert "0/1" in town_home and "未读提醒" in town_home
+    police_home = client_for(police_officer).get("/").content.decode()
+    assert "疫源疫病" not in police_home and "/disease/" not in police_home
