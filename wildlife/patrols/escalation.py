@@ -7,7 +7,6 @@ only our record's reference as text. A repeated click finds the first tip-off or
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,17 +21,8 @@ from wildlife.patrols.choices import EscalationKind
 from wildlife.patrols.models import Inspection, PatrolIncident
 
 
-def available() -> bool:
-    """True when the enforcement services are installed (the buttons are shown only then)."""
-    try:
-        return find_spec("wildlife.enforcement.services") is not None
-    except ModuleNotFoundError:
-        return False
-
-
 def _services() -> Any:
-    if not available():
-        raise ConflictError(_("执法模块尚未提供举报/立案服务，暂不能移交。"), code="escalation_unavailable")
+    # imported when used: the enforcement app imports nothing from here, and keeping it that way avoids a cycle
     from wildlife.enforcement import services
 
     return services

@@ -34,7 +34,7 @@ from wildlife.core.views import (
     PlatformPermissionMixin,
     apply_validation_error,
 )
-from wildlife.patrols import forms, selectors, services
+from wildlife.patrols import escalation, forms, selectors, services
 from wildlife.patrols.access import (
     access_attachment_by_id,
     access_attendance_by_id,
@@ -179,7 +179,6 @@ class PatrolDetailView(ObjectDetailView):
             "shares": obj.town_shares.select_related("town").order_by("-metres"),
             "can_change": self.request.user.has_perm("patrols.change_patrol"),
             "can_delete": self.request.user.has_perm("patrols.delete_patrol"),
-            "escalation": escalation_available(),
         }
 
 
@@ -262,22 +261,9 @@ class IncidentEscalateView(_ActionView):
         return self.run(
             request,
             incident.patrol,
-            lambda _d: escalate_incident(actor=request.user, incident=incident, to=to),
+            lambda _d: escalation.incident_escalate(actor=request.user, incident=incident, to=to),
             _("已移交"),
         )
-
-
-def escalation_available() -> bool:
-    """Whether the enforcement module offers the services that open a tip-off or a case."""
-    from wildlife.patrols.escalation import available
-
-    return available()
-
-
-def escalate_incident(*, actor: Any, incident: Any, to: str) -> Any:
-    from wildlife.patrols.escalation import incident_escalate
-
-    return incident_escalate(actor=actor, incident=incident, to=to)
 
 
 class CoverageView(PlatformPermissionMixin, View):
@@ -544,7 +530,6 @@ class InspectionDetailView(ObjectDetailView):
             "follow_up_form": forms.FollowUpForm(initial={**initial, "checked_on": timezone.localdate()}),
             "close_form": forms.CloseForm(initial=initial),
             "statuses": InspectionStatus,
-            "escalation": escalation_available(),
         }
 
 
@@ -653,10 +638,8 @@ class InspectionEscalateView(_ActionView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         inspection = access_inspection_by_id(request.user, pk, action="change")
-        from wildlife.patrols.escalation import inspection_escalate
-
         to = request.POST.get("to", "")
-        return self.run(request, inspection, lambda _d: inspection_escalate(actor=request.user, inspection=inspection, to=to), _("已移交"))
+        return self.run(request, inspection, lambda _d: escalation.inspection_escalate(actor=request.user, inspection=inspection, to=to), _("已移交"))
 
 
 # --- trainings -------------------------------------------------------------------------------------------------------
