@@ -302,7 +302,7 @@ def raw_insert_batches(batches: Iterable[list[tuple[Any, ...]]]) -> tuple[int, f
             rows += len(batch)
         return rows, spent
     marks = ", ".join("MakePoint(?, ?, 4326)" if c == "location" else "?" for c in RAW_COLUMNS)
-    sql = f"INSERT INTO surveys_observation ({', '.join(RAW_COLUMNS)}) VALUES ({marks})"  # noqa: S608 - fixed columns
+    sql = f"INSERT INTO surveys_observation ({', '.join(RAW_COLUMNS)}) VALUES ({marks})"
     for batch in batches:
         params = [(*t[:16], t[16], t[17], *t[18:19], t[19], 1 if t[20] else 0, t[21]) for t in batch]
         started = time.perf_counter()

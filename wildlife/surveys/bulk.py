@@ -111,7 +111,7 @@ def assign_areas(lons: Sequence[float], lats: Sequence[float]) -> list[int | Non
         hit = get(key, _UNKNOWN)
         if hit is _UNKNOWN:
             hit = cells[key] = _classify(locator, key)
-        append(locator.locate(float(x), float(y)) if hit is _BOUNDARY else hit)  # type: ignore[arg-type]
+        append(locator.locate(float(x), float(y)) if hit is _BOUNDARY else hit)
     return result
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -160,7 +161,7 @@ class ExportDownloadView(PlatformPermissionMixin, View):
     permission_action = "view"
     fmt = ""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponseBase:
         project_id = request.GET.get("project")
         if not project_id:
             raise Http404(_("请选择调查项目"))

@@ -26,7 +26,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from wildlife.surveys.exporters.base import local_iso, may_see_precise, observations_for, sensitive_sites, site_xy, sites_for
+from wildlife.surveys.exporters.base import (
+    local_iso,
+    may_see_precise,
+    observations_for,
+    sensitive_sites,
+    site_xy,
+    sites_for,
+)
 from wildlife.surveys.exporters.dwca import temporary_file
 from wildlife.surveys.importers.base import EXTERNAL_TAG
 from wildlife.surveys.models import CameraMedia, SamplingEvent, SurveyProject
@@ -110,8 +117,8 @@ def build_camtrap_dp(*, project: SurveyProject, user: Any, target: Path | None =
         lon, lat = site_xy(site, hidden=hidden)
         bounds.append((lon, lat))
         period = periods.get(site.pk)
-        start = site.deployment_start or (period.started_at if period else None)
-        end = site.deployment_end or (period.ended_at if period else None)
+        began = site.deployment_start or (period.started_at if period else None)
+        ended = site.deployment_end or (period.ended_at if period else None)
         deployment_rows.append(
             {
                 "deploymentID": deployment_of[site.pk],
@@ -120,8 +127,8 @@ def build_camtrap_dp(*, project: SurveyProject, user: Any, target: Path | None =
                 "latitude": f"{lat:.6f}" if hidden else f"{lat:g}",
                 "longitude": f"{lon:.6f}" if hidden else f"{lon:g}",
                 "coordinateUncertainty": 800 if hidden else "",
-                "deploymentStart": local_iso(start),
-                "deploymentEnd": local_iso(end),
+                "deploymentStart": local_iso(began),
+                "deploymentEnd": local_iso(ended),
                 "setupBy": period.observers if period else "",
                 "cameraModel": site.camera_model,
                 "cameraHeight": "" if site.camera_height_m is None else f"{site.camera_height_m:.2f}",
@@ -163,12 +170,13 @@ def build_camtrap_dp(*, project: SurveyProject, user: Any, target: Path | None =
               "species__scientific_name", "species__name_zh", "verbatim_name", "count", "life_stage", "sex", "behaviour", "observer", "remarks")
     )  # fmt: skip
     for obs in rows.iterator(chunk_size=2000):
+        site_id = obs.site_id or 0  # the filter above keeps observations of camera sites only
         start = local_iso(obs.observed_at)
         if obs.media is not None:
             level, event_id, end = "media", obs.media.sequence_id, start
         else:
             level = "event"
-            event_id, end = by_start.get((obs.site_id, _utc_key(obs.observed_at)), ("", start))
+            event_id, end = by_start.get((site_id, _utc_key(obs.observed_at)), ("", start))
         name = obs.species.scientific_name if obs.species is not None else obs.verbatim_name
         if obs.observation_type == "human" and not name:
             name = "Homo sapiens"
@@ -179,7 +187,7 @@ def build_camtrap_dp(*, project: SurveyProject, user: Any, target: Path | None =
         observation_rows.append(
             {
                 "observationID": obs.occurrence_id,
-                "deploymentID": deployment_of[obs.site_id],
+                "deploymentID": deployment_of[site_id],
                 "mediaID": obs.media.media_id if obs.media is not None else "",
                 "eventID": event_id,
                 "eventStart": start,

@@ -277,7 +277,8 @@ def meta_xml(core: str) -> bytes:
     else:
         root.append(_meta_section("core", DWC + "Occurrence", "occurrence.txt", OCCURRENCE_TERMS, id_tag="id"))
     ET.indent(root)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def eml_xml(*, project: SurveyProject, generalised: bool, period: tuple[dt.date | None, dt.date | None]) -> bytes:
@@ -323,7 +324,8 @@ def eml_xml(*, project: SurveyProject, generalised: bool, period: tuple[dt.date 
     ET.SubElement(ET.SubElement(sampling, "studyExtent"), "description").append(_para("周村区（山东省淄博市）"))
     ET.SubElement(sampling, "samplingDescription").append(_para(project.methodology or project.get_kind_display()))
     ET.indent(root)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def _para(text: str) -> ET.Element:

@@ -19,7 +19,7 @@ from wildlife.surveys.models import SurveyProject
 def surveys_export(ctx: JobContext) -> None:
     """Build the file again from the start after a crash (nothing is written but the result file)."""
     params = ctx.params
-    project = SurveyProject.objects.restrict(ctx.actor, "view").filter(pk=params.get("project")).first()
+    project = SurveyProject.objects.restrict(ctx.actor, "view").filter(pk=int(params.get("project") or 0)).first()
     if project is None:
         raise JobError(_("调查项目不存在或不在您的权限范围内"))
     fmt = params.get("format", "")

@@ -39,7 +39,7 @@ class ExportFile:
 
 def build_export(*, project: SurveyProject, user: Any, fmt: str, core: str = "event") -> ExportFile:
     """Build the file in this process (a temporary file the caller removes)."""
-    label, suffix, content_type = FORMATS[fmt]
+    _label, suffix, content_type = FORMATS[fmt]
     filename = f"{project.code}-{suffix}"
     if fmt == "dwca":
         from wildlife.surveys.exporters.dwca import build_dwca
@@ -68,7 +68,6 @@ def observation_export(*, actor: Any, project_id: Any, fmt: str, core: str = "ev
     rows = observations_for(user=actor, project=project).count()
     if rows > EXPORT_SYNC_LIMIT:
         from wildlife.jobs.services import job_start
-
         from wildlife.surveys.exporters import jobs  # noqa: F401  (registers the handler in this process)
 
         return job_start(

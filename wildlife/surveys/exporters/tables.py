@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from wildlife.core.excel import safe_cell
 from wildlife.surveys.choices import LifeStage, ObservationMethod, ObservationType, Sex
-from wildlife.surveys.exporters.base import GENERALISATION_NOTE, ExportObservation, iter_observations, local_iso, may_see_precise, observations_for
+from wildlife.surveys.exporters.base import (
+    GENERALISATION_NOTE,
+    ExportObservation,
+    iter_observations,
+    local_iso,
+    may_see_precise,
+    observations_for,
+)
 from wildlife.surveys.exporters.dwca import temporary_file
 from wildlife.surveys.importers.tabular import TEMPLATE_HEADERS
 from wildlife.surveys.models import SurveyProject

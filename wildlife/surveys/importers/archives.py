@@ -64,7 +64,7 @@ def unpack(path: str | Path) -> tuple[Path, Path | None]:
 
 def _content_root(target: Path) -> Path:
     # an archive holding a single folder: the data is in that folder (common, though not in the standard)
-    entries = [e for e in target.iterdir()]
+    entries = list(target.iterdir())
     if len(entries) == 1 and entries[0].is_dir():
         return entries[0]
     return target

@@ -283,7 +283,7 @@ class ValueProblem(ValueError):
 
 def text(value: Any) -> str:
     if value.__class__ is str:
-        return value.strip()  # type: ignore[no-any-return]
+        return str(value).strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -355,11 +355,11 @@ def parse_when(value: Any, *, tz: dt.tzinfo | None = None) -> dt.datetime | None
     tz = tz or _local_tz()
     if value.__class__ is str and len(value) >= 10 and value[4] == "-":
         try:  # the common case (ISO text from CSV files and archives), without the slower fallbacks
-            parsed = dt.datetime.fromisoformat(value)
+            quick = dt.datetime.fromisoformat(value)
         except ValueError:
             pass
         else:
-            return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
+            return quick.replace(tzinfo=tz) if quick.tzinfo is None else quick
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -371,6 +371,7 @@ def parse_when(value: Any, *, tz: dt.tzinfo | None = None) -> dt.datetime | None
         return None
     if "/" in raw and re.match(r"^\d{4}-", raw):  # an ISO interval: its start
         raw = raw.split("/", 1)[0]
+    parsed: dt.datetime | None
     try:
         parsed = dt.datetime.fromisoformat(raw)
     except ValueError:

@@ -26,7 +26,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -198,10 +198,8 @@ def open_archive(path: str | Path) -> Iterator[OpenArchive]:
         yield archive
     finally:
         if reader is not None:
-            try:
+            with suppress(OSError):
                 reader.close()
-            except OSError:
-                pass
         if cleanup is not None:
             shutil.rmtree(cleanup, ignore_errors=True)
 
@@ -473,6 +471,7 @@ def store_events(plans: list[EventPlan], *, context: ProjectContext) -> int:
         for plan in plans:
             if plan.event_id in context.events:
                 continue
+            assert plan.area_id is not None  # placed by plan_events
             SamplingEvent.objects.create(
                 project=context.project,
                 site_id=plan.site_id,

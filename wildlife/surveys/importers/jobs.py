@@ -22,7 +22,7 @@ REPORT_NAME = "导入报告.xlsx"
 def surveys_import(ctx: JobContext) -> None:
     """Import the job's file; resumable from the last committed batch (checkpoint) after a worker crash."""
     params = ctx.params
-    project = SurveyProject.objects.filter(pk=params.get("project")).first()
+    project = SurveyProject.objects.filter(pk=int(params.get("project") or 0)).first()
     # the actor's scope is checked again when the job runs: assignments may have changed since it was queued
     if project is None or not SurveyProject.objects.restrict(ctx.actor, "view").filter(pk=project.pk).exists():
         raise JobError(_("调查项目不存在或不在您的权限范围内"))

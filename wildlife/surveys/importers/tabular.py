@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +131,7 @@ class TableSource:
             found = match_headers(values)
             if found:
                 self._header_line = number
-                self.labels = {field_name: label for field_name, label in found.values()}
+                self.labels = dict(found.values())
                 return {index: field_name for index, (field_name, _label) in found.items()}
             if number >= HEADER_SEARCH_LINES:
                 break
@@ -242,7 +242,7 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list[Any]]]:
 # --- the template ------------------------------------------------------------------------------------------------
 
 
-def template_choices() -> dict[str, list[str]]:
+def template_choices() -> dict[str, Sequence[str]]:
     """Drop-down lists of the template: species (catalogue names), methods, types, sex, life stage."""
     from wildlife.species.models import Species
 
