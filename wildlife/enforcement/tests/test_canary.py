@@ -20,7 +20,14 @@ from wildlife.audit.models import AuditEvent
 from wildlife.core.testing import cast
 from wildlife.enforcement import services
 from wildlife.enforcement.models import Case, Operation, RescueHandover, Tipoff
-from wildlife.enforcement.tests.conftest import CANARIES, CANARY_ADDRESS, CANARY_ID, CANARY_NAME, CANARY_PHONE, town_point
+from wildlife.enforcement.tests.conftest import (
+    CANARIES,
+    CANARY_ADDRESS,
+    CANARY_ID,
+    CANARY_NAME,
+    CANARY_PHONE,
+    town_point,
+)
 
 pytestmark = pytest.mark.django_db
 
