@@ -125,13 +125,13 @@ def find_clusters(event: MortalityEvent) -> list[ClusterHit]:
     """Clusters this event belongs to: for each cluster rule in force and each bird group with dead individuals in
     the event, the events with dead birds of that group within the radius and the time window; a hit when they are
     at least `min_events` different events with at least `min_dead` dead in total."""
-    lines = list(event.species_lines.select_related("species").filter(dead__gt=0, species__taxon_class=BIRD_CLASS))
+    taxa = list(event.species_lines.filter(dead__gt=0, species__taxon_class=BIRD_CLASS).values_list("species__taxon_order", "species__taxon_family"))
     hits: list[ClusterHit] = []
-    if not lines:
+    if not taxa:
         return hits
     for rule in ClusterRule.objects.in_force(event_day(event)).order_by("pk"):
         window = dt.timedelta(hours=rule.window_hours)
-        groups = sorted({g for g in (group_of(line.species, rule.taxon_rank) for line in lines) if g})
+        groups = sorted({(family if rule.taxon_rank == TaxonRank.FAMILY else order) for order, family in taxa} - {""})
         for group in groups:
             rows = EventSpecies.objects.filter(
                 **{f"species__{group_field(rule.taxon_rank)}": group},
@@ -140,7 +140,7 @@ def find_clusters(event: MortalityEvent) -> list[ClusterHit]:
                 event__location__distance_lte=(event.location, D(m=rule.radius_m)),
                 event__detected_at__gte=event.detected_at - window,
                 event__detected_at__lte=event.detected_at + window,
-            ).values_list("event_id", "dead")
+            ).order_by().values_list("event_id", "dead")
             dead_by_event: dict[int, int] = defaultdict(int)
             for event_id, dead in rows:
                 dead_by_event[event_id] += dead
