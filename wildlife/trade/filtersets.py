@@ -25,11 +25,10 @@ class ListingFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     source = django_filters.ChoiceFilter(label=_("来源"), choices=ListingSource.choices, empty_label=_("全部"))
     date_from = django_filters.DateFilter(label=_("采集日期自"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = django_filters.DateFilter(label=_("至"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"}))
-    scan_batch = django_filters.NumberFilter(label=_("扫描任务"), widget=forms.HiddenInput)
 
     class Meta:
         model = Listing
-        fields = ["status", "platform", "risk", "term", "source", "date_from", "date_to", "scan_batch"]
+        fields = ["status", "platform", "risk", "term", "source", "date_from", "date_to"]
 
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -59,11 +59,17 @@ def letter_html(context: dict[str, Any]) -> str:
     return render_to_string("trade/pdf/takedown_letter.html", context)
 
 
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+    # the letter is self-contained (fonts come from the system): nothing is fetched, listing text cannot make
+    # WeasyPrint reach a URL or a local file
+    raise ValueError(f"external resource refused: {url[:80]}")
+
+
 def letter_document(html: str) -> Any:
     """The laid-out WeasyPrint document (pages and boxes), before it is written as PDF."""
     from weasyprint import HTML
 
-    return HTML(string=html).render()
+    return HTML(string=html, url_fetcher=_refuse_fetch).render()
 
 
 def document_text(document: Any) -> str:

@@ -102,7 +102,10 @@ class ListingListView(ObjectListView):
     empty_message = gettext_lazy("还没有商品信息，可导入平台数据或人工采集。")
 
     def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().select_related("platform")
+        queryset = super().get_queryset().select_related("platform")
+        batch = self.request.GET.get("scan_batch", "")
+        # the listings of one scan (linked from the scan page)
+        return queryset.filter(scan_batch_id=int(batch)) if batch.isdigit() else queryset
 
 
 class ListingQueueView(ListingListView):

@@ -256,3 +256,14 @@ def test_home_cards(make_listing: Any, market_officer: Any, town_officer: Any, c
     page = client_for(market_officer).get("/").content.decode()
     assert 'data-testid="card-trade-queue"' in page
     assert 'data-testid="card-trade-queue"' not in client_for(town_officer).get("/").content.decode()
+
+
+def test_listings_of_one_scan(term_table: Any, platform: Any, market_officer: Any, client_for: Any, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.scan_api_submit(actor=market_officer, platform=platform, items=[{"title": "出售画眉鸟", "external_id": "S1"}])
+    other = Listing.objects.create(
+        platform=platform, fingerprint="x", title="别的批次", captured_at="2026-03-01T10:00:00+08:00", source="manual",
+        area=batch.platform and Listing.objects.get().area, district=Listing.objects.get().district,
+    )
+    page = client_for(market_officer).get(reverse("trade:listing_list"), {"scan_batch": batch.pk}).content.decode()
+    assert "出售画眉鸟" in page and other.get_absolute_url() not in page
