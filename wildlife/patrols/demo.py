@@ -337,6 +337,23 @@ def _load_inspections(district_user: Any, town_user: Any, market_user: Any) -> i
     return created
 
 
+def _demo_handout() -> Any:
+    """A one-page handout (PDF, Chinese fonts) so that the demo training has a material to open."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from weasyprint import HTML
+
+    html = (
+        "<html><head><style>@page { size: A4; margin: 2cm } body { font-family: 'Noto Sans CJK SC', sans-serif }"
+        " h1 { font-size: 18pt } li { margin: 4pt 0 }</style></head><body>"
+        "<h1>演示·野生动物保护执法业务培训讲义</h1><p>（演示材料，非正式文件）</p><ol>"
+        "<li>《野生动物保护法》（2022 年修订，2023 年 5 月 1 日施行）主要变化</li>"
+        "<li>禁止使用的猎捕工具和方法：猎夹、猎套、捕鸟网、电击装置等</li>"
+        "<li>现场检查与证据固定：照片、GPS 位置、笔录</li>"
+        "<li>涉案野生动物价值评估与移送标准</li></ol></body></html>"
+    )
+    return SimpleUploadedFile("演示·执法业务培训讲义.pdf", HTML(string=html).write_pdf(), content_type="application/pdf")
+
+
 def _load_trainings(district_user: Any, town_user: Any) -> int:
     from wildlife.accounts.models import Department
 
@@ -352,6 +369,7 @@ def _load_trainings(district_user: Any, town_user: Any) -> int:
             place="区自然资源局会议室（演示）",
             organiser=Department.objects.filter(code="natural_resources").first(),
             content="新修订《野生动物保护法》要点；案件证据固定；涉案物种鉴定与价值评估。",
+            materials=[_demo_handout()],
         )
         for user in (district_user, town_user, _user("demo_market"), _user("demo_police")):
             if user is not None:

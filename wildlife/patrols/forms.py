@@ -479,9 +479,16 @@ class RevealForm(forms.Form):
 
 
 class CoverageForm(forms.Form):
-    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100, required=False)
+    year = forms.IntegerField(
+        label=_("年份"), min_value=2000, max_value=2100, required=False, widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"})
+    )
     month = forms.TypedChoiceField(
-        label=_("月份"), required=False, coerce=int, empty_value=None, choices=[("", _("全年"))] + [(m, f"{m}月") for m in range(1, 13)]
+        label=_("月份"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("全年"))] + [(m, f"{m}月") for m in range(1, 13)],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
     def period(self) -> tuple[int, int | None]:

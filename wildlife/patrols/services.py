@@ -375,6 +375,19 @@ def patrol_incident_delete(*, actor: Any, incident: PatrolIncident) -> None:
 # --- inspection targets and checklist templates -----------------------------------------------------------------------
 
 
+def _trace_target(target: InspectionTarget, *, actor: Any) -> None:
+    """Register the target's phone and credit code for the tracing graph (追流向): the same phone in a case, a listing
+    or a tip-off links them to this place. Only a keyed blind index is stored there, never the number."""
+    from wildlife.enforcement.services import trace_link, trace_unlink
+
+    trace_unlink(source_type="patrols.inspectiontarget", source_id=target.pk, actor=actor)
+    label = _("检查对象 %(name)s") % {"name": target.name}
+    if target.contact_phone:
+        trace_link(kind="phone", value=target.contact_phone, source_type="patrols.inspectiontarget", source_id=target.pk, label=label, role="operator", actor=actor)
+    if target.uscc:
+        trace_link(kind="company", value=target.uscc, source_type="patrols.inspectiontarget", source_id=target.pk, label=label, role="operator", actor=actor)
+
+
 def inspection_target_create(
     *,
     actor: Any,
@@ -410,6 +423,7 @@ def inspection_target_create(
             created_by=actor,
         )
         ensure_in_scope(target, actor, action="add")
+        _trace_target(target, actor=actor)
         audit_record(action="inspection_target_create", actor=actor, obj=target)
     return target
 
@@ -430,6 +444,7 @@ def inspection_target_update(
         if "kind" in values:
             Inspection.objects.filter(target=obj).update(target_kind=obj.kind)
         ensure_in_scope(obj, actor, action="change")
+        _trace_target(obj, actor=actor)
         audit_record(action="inspection_target_update", actor=actor, obj=obj)
     return obj
 
@@ -438,8 +453,11 @@ def inspection_target_delete(*, actor: Any, obj: InspectionTarget) -> None:
     """Delete a target that has never been inspected (one with history is marked closed instead)."""
     if obj.inspections.exists():
         raise ValidationError(_("该对象已有检查记录，不能删除；如已停业请将“在营”取消勾选。"))
+    from wildlife.enforcement.services import trace_unlink
+
     with transaction.atomic():
         audit_record(action="inspection_target_delete", actor=actor, obj=obj)
+        trace_unlink(source_type="patrols.inspectiontarget", source_id=obj.pk, actor=actor)
         obj.delete()
 
 

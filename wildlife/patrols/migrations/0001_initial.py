@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('contenttypes', '0002_remove_content_type_name'),
-        ('enforcement', '0004_case_reveal_party'),
+        ('enforcement', '0001_initial'),
         ('geo', '0003_restore_spatial_index'),
         ('species', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -80,3 +80,22 @@ def test_inspection_to_case(zhoucun, market_officer, police_officer, client_for)
     # police view inspections but do not escalate them from here
     response = client_for(police_officer).post(reverse("patrols:inspection_escalate", args=[inspection.pk]), {"to": "tipoff"})
     assert response.status_code == 403
+
+
+def test_target_phone_joins_the_tracing_graph(zhoucun, town_officer, district_officer, other_town_officer):
+    from django.contrib.gis.geos import Point
+
+    from wildlife.enforcement.models import TraceLink
+    from wildlife.enforcement.selectors import trace_appearances
+
+    target = services.inspection_target_create(
+        actor=town_officer, name="王村花鸟店", kind="pet_shop", address="王村镇", location=Point(117.75, 36.75, srid=4326),
+        contact_phone="13912345678", uscc="91370306MA3C000001",
+    )
+    found = trace_appearances(user=district_officer, kind="phone", value="+86 139 1234 5678")
+    assert [(a.source_type, a.url) for a in found] == [("patrols.inspectiontarget", target.get_absolute_url())]
+    assert not trace_appearances(user=other_town_officer, kind="phone", value="13912345678")
+    assert "13912345678" not in str(list(TraceLink.objects.values()))
+    services.inspection_target_update(actor=town_officer, obj=target, version=target.version, contact_phone="")
+    assert not trace_appearances(user=district_officer, kind="phone", value="13912345678")
+    assert trace_appearances(user=district_officer, kind="company", value="91370306ma3c000001")

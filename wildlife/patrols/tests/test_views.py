@@ -164,3 +164,18 @@ def test_template_pages(zhoucun, district_officer, town_officer, client_for):
     assert client_for(town_officer).get(reverse("patrols:template_update", args=[template.pk])).status_code == 403  # towns only read templates
     edit = client.get(reverse("patrols:template_update", args=[template.pk])).content.decode()
     assert "是否出售野生动物｜第二十八条" in edit
+
+
+def test_map_layers_obey_scope_and_filters(zhoucun, town_officer, market_officer, client_for):
+    own = make_target(zhoucun["王村镇"], name="王村集市")
+    other = make_target(zhoucun["北郊镇"], name="北郊集市")
+    breeding = make_target(zhoucun["王村镇"], kind="breeding", name="王村养殖场")
+    ids = {f["id"] for f in client_for(town_officer).get(reverse("patrols:target_layer")).json()["features"]}
+    assert ids == {own.pk, breeding.pk}
+    ids = {f["id"] for f in client_for(town_officer).get(reverse("patrols:target_layer") + "?kind=market").json()["features"]}
+    assert ids == {own.pk}
+    ids = {f["id"] for f in client_for(market_officer).get(reverse("patrols:target_layer")).json()["features"]}
+    assert ids == {own.pk, other.pk}
+    inspection = make_inspection(zhoucun["王村镇"], status="rectifying", rectify_by=TODAY - dt.timedelta(days=1))
+    feature = client_for(town_officer).get(reverse("patrols:inspection_layer")).json()["features"][0]
+    assert feature["id"] == inspection.pk and "逾期" in feature["properties"]["summary"]
