@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from wildlife.geo.choices import AreaLevel
@@ -319,6 +319,31 @@ class ObservationBulkWriter:
             )
         payload = ("\n".join(lines) + "\n").encode("utf-8")
         connection.ensure_connection()
-        with connection.connection.cursor() as raw, raw.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            copy.write(payload)
+        from psycopg.errors import UniqueViolation
+
+        try:
+            with transaction.atomic(), connection.connection.cursor() as raw, raw.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                copy.write(payload)
+        except UniqueViolation:
+            # another import wrote some of these ids since they were looked up: insert row by row, skipping them
+            return self._insert_skipping_conflicts(fresh)
         return len(fresh)
+
+    def _insert_skipping_conflicts(self, rows: Sequence[ObservationRow]) -> int:
+        now = timezone.now()
+        marks = ", ".join("ST_SetSRID(ST_MakePoint(%s, %s), 4326)" if c == "location" else "%s" for c in COLUMNS)
+        sql = f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({marks}) ON CONFLICT (project_id, occurrence_id) DO NOTHING"  # noqa: S608
+        inserted = 0
+        with connection.cursor() as cursor:
+            for r in rows:
+                cursor.execute(
+                    sql,
+                    [
+                        now, now, r.area_id, self.district_id, self.actor_id, 1, self.project_id, r.site_id, r.event_id, r.media_id,
+                        r.occurrence_id, r.species_id, r.verbatim_name, r.observation_type, r.count, r.sex, r.life_stage, r.behaviour,
+                        r.observed_at, r.lon, r.lat, r.uncertainty_m, r.method, r.observer, r.distance_m, r.biomass_g, r.is_sensitive,
+                        r.remarks, self.job_id,
+                    ],
+                )  # fmt: skip
+                inserted += cursor.rowcount
+        return inserted

@@ -303,3 +303,16 @@ def test_start_checks_format_and_external_choice(project: Any, town_officer: Any
     with pytest.raises(ValidationError) as caught:
         observation_import_start(actor=town_officer, project_id=project.pk, fmt="xlsx", mode="valid_rows", external=True, upload=upload(path))
     assert set(caught.value.message_dict) == {"file", "external"}
+
+
+def test_rows_written_by_someone_else_meanwhile_are_skipped(project: Any, district_officer: Any, tmp_path: Any, monkeypatch: Any) -> None:
+    """The existence check and the write are not atomic: a concurrent import of the same ids is skipped, not an error."""
+    from wildlife.surveys.bulk import ObservationBulkWriter
+
+    path = write_csv(tmp_path, good_rows(4))
+    import_file(path, project=project, actor=district_officer)
+    monkeypatch.setattr(ObservationBulkWriter, "existing_ids", lambda self, ids: set())  # as if looked up before
+    rows = good_rows(6)
+    outcome = import_file(write_csv(tmp_path, rows, name="more.csv"), project=project, actor=district_officer)
+    assert outcome.created == 2 and outcome.skipped_existing == 4
+    assert Observation.objects.filter(project=project).count() == 6
