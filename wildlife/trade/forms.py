@@ -94,7 +94,7 @@ class MappingForm(forms.Form):
         choices = [("", _("— 不导入 —")), *[(h, h) for h in headers if h]]
         for target in TARGET_FIELDS:
             self.fields[f"map_{target.name}"] = forms.ChoiceField(
-                label=target.label, choices=choices, required=False, initial=initial_mapping.get(target.name, "")
+                label=target.label, choices=choices, required=target.required, initial=initial_mapping.get(target.name, "")
             )
         self.order_fields([f"map_{t.name}" for t in TARGET_FIELDS] + ["mode", "save_mapping"])
 

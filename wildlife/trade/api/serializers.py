@@ -54,15 +54,15 @@ class ListingCaptureSerializer(serializers.Serializer):  # type: ignore[type-arg
     location_text = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
-class NoteSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ListingNoteSerializer(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(max_length=2000)
 
 
-class TakedownSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ListingTakedownSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(max_length=2000)
 
 
-class EscalateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ListingEscalateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     title = serializers.CharField(max_length=200)
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 

@@ -17,14 +17,14 @@ from wildlife.core.api.permissions import ScopedModelPermission
 from wildlife.core.api.viewsets import IdempotentMixin, ScopedModelViewSet
 from wildlife.trade import services
 from wildlife.trade.api.serializers import (
-    EscalateSerializer,
     ListingCaptureSerializer,
+    ListingEscalateSerializer,
+    ListingNoteSerializer,
     ListingSerializer,
-    NoteSerializer,
+    ListingTakedownSerializer,
     ScanJobSerializer,
     ScanRequestSerializer,
     TakedownLetterSerializer,
-    TakedownSerializer,
     TradeTermSerializer,
 )
 from wildlife.trade.choices import ListingStatus
@@ -120,25 +120,25 @@ class ListingViewSet(ScopedModelViewSet):
     def start_review(self, request: Request, pk: Any = None) -> Response:
         return self._step(request, None, lambda listing, data: services.listing_review_start(actor=request.user, listing=listing))
 
-    @extend_schema(request=NoteSerializer, responses={200: ListingSerializer})
+    @extend_schema(request=ListingNoteSerializer, responses={200: ListingSerializer})
     @action(detail=True, methods=["post"], url_path="false-positive")
     def false_positive(self, request: Request, pk: Any = None) -> Response:
-        return self._step(request, NoteSerializer, lambda listing, data: services.listing_mark_false_positive(actor=request.user, listing=listing, **data))
+        return self._step(request, ListingNoteSerializer, lambda listing, data: services.listing_mark_false_positive(actor=request.user, listing=listing, **data))
 
-    @extend_schema(request=NoteSerializer, responses={200: ListingSerializer})
+    @extend_schema(request=ListingNoteSerializer, responses={200: ListingSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: Any = None) -> Response:
-        return self._step(request, NoteSerializer, lambda listing, data: services.listing_reopen(actor=request.user, listing=listing, **data))
+        return self._step(request, ListingNoteSerializer, lambda listing, data: services.listing_reopen(actor=request.user, listing=listing, **data))
 
-    @extend_schema(request=TakedownSerializer, responses={200: ListingSerializer})
+    @extend_schema(request=ListingTakedownSerializer, responses={200: ListingSerializer})
     @action(detail=True, methods=["post"])
     def takedown(self, request: Request, pk: Any = None) -> Response:
-        return self._step(request, TakedownSerializer, lambda listing, data: services.listing_request_takedown(actor=request.user, listing=listing, **data))
+        return self._step(request, ListingTakedownSerializer, lambda listing, data: services.listing_request_takedown(actor=request.user, listing=listing, **data))
 
-    @extend_schema(request=EscalateSerializer, responses={200: ListingSerializer})
+    @extend_schema(request=ListingEscalateSerializer, responses={200: ListingSerializer})
     @action(detail=True, methods=["post"])
     def escalate(self, request: Request, pk: Any = None) -> Response:
-        return self._step(request, EscalateSerializer, lambda listing, data: services.listing_escalate(actor=request.user, listing=listing, **data))
+        return self._step(request, ListingEscalateSerializer, lambda listing, data: services.listing_escalate(actor=request.user, listing=listing, **data))
 
     @extend_schema(request=ScanRequestSerializer, responses={202: ScanJobSerializer})
     @action(detail=False, methods=["post"])
@@ -171,7 +171,11 @@ class TradeTermViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     filterset_fields = ["category", "enabled"]
     search_fields = ["term"]
 
+    queryset = TradeTerm.objects.none()  # for the schema; requests go through get_queryset()
+
     def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return TradeTerm.objects.none()
         raw = self.request.query_params.get("version", "")
         current = term_version_current()
         number = int(raw) if raw.isdigit() else (current.number if current else 0)
