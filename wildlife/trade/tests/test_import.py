@@ -252,3 +252,33 @@ def test_api_scan_refuses_bad_requests(term_table: Any, platform: Any, market_of
     refused = client_for(police_officer).post("/api/v1/enforcement/listings/scan/", {"platform": platform.code, "listings": [{"title": "x"}]}, content_type="application/json")
     assert refused.status_code == 403
     assert not Listing.objects.exists()
+
+
+def test_an_interrupted_import_continues_from_its_checkpoint(term_table: Any, platform: Any, market_officer: Any) -> None:
+    """A worker that died after the first chunk: the re-queued run skips the rows already stored."""
+    from wildlife.jobs.context import JobContext
+    from wildlife.jobs.models import Job
+    from wildlife.trade.jobs import SCAN_IMPORT, scan_import
+
+    batch = services.scan_upload_create(actor=market_officer, platform=platform, upload=upload("a.csv", CSV.encode()))
+    ScanBatch.objects.filter(pk=batch.pk).update(mapping=MAPPING, status=ScanStatus.QUEUED)
+    job = Job.objects.create(kind=SCAN_IMPORT, title="t", owner=market_officer, params={"batch": batch.pk}, status="running", summary={"checkpoint": {"row_index": 2, "created": 2, "duplicates": 0, "flagged": 1}})
+    scan_import(JobContext(job))
+    batch.refresh_from_db()
+    assert list(Listing.objects.values_list("external_id", flat=True)) == ["A3"]  # rows 1–2 were stored by the first run
+    assert (batch.created_count, batch.flagged_count, batch.status) == (3, 2, ScanStatus.SUCCEEDED)
+
+
+def test_listings_of_an_operation(make_listing: Any, market_officer: Any, town_officer: Any, zhoucun: Any) -> None:
+    import datetime as dt
+
+    from wildlife.accounts.models import Department
+    from wildlife.enforcement.models import Operation
+    from wildlife.trade.selectors import listing_list_for_operation
+
+    district = zhoucun["周村区"]
+    operation = Operation.objects.create(code="qingfeng-2026", name="清风行动2026", start_date=dt.date(2026, 2, 1), lead_department=Department.objects.get(code="market"), area=district, district=district)
+    listing = make_listing("出售画眉鸟")
+    Listing.objects.filter(pk=listing.pk).update(operation=operation)
+    assert list(listing_list_for_operation(user=market_officer, operation=operation)) == [listing]
+    assert not listing_list_for_operation(user=town_officer, operation=operation).exists()
