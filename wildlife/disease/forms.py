@@ -112,7 +112,15 @@ class StationForm(LocationFieldsMixin):
             initial["covered_areas"] = list(instance.covered_areas.all())
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = User.objects.filter(is_active=True, admin_role="").order_by("username")  # type: ignore[attr-defined]
+        from django.db.models import Q
+
+        from wildlife.core.scope import user_scope
+
+        # the responsible officer is chosen among the people working within the editor's own areas
+        within = Q(pk__in=[])
+        for prefix in user_scope(user).paths("view"):
+            within |= Q(area_assignments__area__path__startswith=prefix)
+        self.fields["responsible"].queryset = User.objects.filter(within, is_active=True, admin_role="").distinct().order_by("username")  # type: ignore[attr-defined]
         self.fields["covered_areas"].queryset = _towns()  # type: ignore[attr-defined]
 
 
