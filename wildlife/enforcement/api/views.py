@@ -150,7 +150,7 @@ class CaseViewSet(_WorkflowMixin, ScopedModelViewSet):
     geojson_geometry_field = "location"
 
     def optimise(self, queryset: Any) -> Any:
-        return queryset.select_related("lead_department").prefetch_related("involved_departments", "items__species", "items__handover")
+        return queryset.select_related("lead_department").prefetch_related("involved_departments", "parties", "items__species", "items__handover")
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()

@@ -42,6 +42,8 @@ def case_scope(*, user: Any, scope: Any, action: str) -> Q | None:
     """Cases in the user's areas, further limited by department: the police see all of them; the two wildlife
     authorities all but police-led ones they are not involved in; every other department (market supervision, towns)
     only the cases it leads or is involved in."""
+    from wildlife.accounts.models import Department
+
     q = area_q(scope.paths(action), "area")
     if q is None:
         return None
@@ -53,7 +55,9 @@ def case_scope(*, user: Any, scope: Any, action: str) -> Q | None:
         pk__in=Case.involved_departments.through.objects.filter(department_id__in=ids).values("case_id")
     )
     if codes & CASE_WIDE_DEPARTMENTS:
-        return q & (~Q(lead_department__code=POLICE) | involved)
+        # compare the key rather than join the department table (the join made the list query scan)
+        police = list(Department.objects.filter(code=POLICE).values_list("pk", flat=True))
+        return q & (~Q(lead_department_id__in=police) | involved)
     return q & involved
 
 
