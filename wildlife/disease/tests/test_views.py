@@ -225,3 +225,11 @@ def test_home_dashboard_cards_follow_permissions(client_for, district_officer, p
     assert "0/1" in town_home and "未读提醒" in town_home
     police_home = client_for(police_officer).get("/").content.decode()
     assert "疫源疫病" not in police_home and "/disease/" not in police_home
+
+
+def test_responsible_officer_is_chosen_within_the_editors_areas(town_officer, other_town_officer, district_officer):
+    from wildlife.disease.forms import StationForm
+
+    town_choices = set(StationForm(user=town_officer).fields["responsible"].queryset)
+    assert town_officer in town_choices and other_town_officer not in town_choices and district_officer not in town_choices
+    assert {town_officer, other_town_officer, district_officer} <= set(StationForm(user=district_officer).fields["responsible"].queryset)
