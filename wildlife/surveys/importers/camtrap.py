@@ -426,9 +426,13 @@ def _store_media(plans: dict[str, dict[str, Any]], *, context: ProjectContext) -
     project = context.project
     actor = context.actor if getattr(context.actor, "pk", None) else None
     have = set(CameraMedia.objects.filter(project=project).values_list("media_id", flat=True))
+    # media stored by an interrupted run before their file was saved get the file now
+    without_file = set(CameraMedia.objects.filter(project=project, file="").values_list("media_id", flat=True))
     created = files = 0
     batch: list[CameraMedia] = []
-    with_files: list[tuple[str, Path]] = []
+    with_files: list[tuple[str, Path]] = [
+        (media_id[:120], plan["local_file"]) for media_id, plan in plans.items() if media_id in without_file and plan["local_file"] is not None
+    ]
 
     def flush() -> None:
         if batch:

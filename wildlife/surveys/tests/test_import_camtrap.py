@@ -81,9 +81,15 @@ def test_example_as_external_data(project: Any, district_officer: Any, catalogue
 
 def test_repeat_import_adds_nothing(project: Any, district_officer: Any, catalogue: Any) -> None:
     import_file(example(), project=project, actor=district_officer, fmt="camtrap_dp", external=True)
+    # as if a crash had come between a media row and its file: the repeat run saves the file
+    lost = CameraMedia.objects.filter(project=project).exclude(file="").first()
+    assert lost is not None
+    CameraMedia.objects.filter(pk=lost.pk).update(file="")
     again = import_file(example(), project=project, actor=district_officer, fmt="camtrap_dp", external=True)
     assert again.created == 0 and again.skipped_existing == 549
-    assert again.extra["新增相机位点"] == 0 and again.extra["新增媒体"] == 0
+    assert again.extra["新增相机位点"] == 0 and again.extra["新增媒体"] == 0 and again.extra["保存的媒体文件"] == 1
+    lost.refresh_from_db()
+    assert lost.file
     assert CameraMedia.objects.filter(project=project).count() == 423 and SurveySite.objects.filter(project=project).count() == 4
 
 
