@@ -21,7 +21,9 @@ SHARED_PHONE = "13700001234"  # demo number shared by the two cases (not a real 
 
 
 def _point(area: AdminArea, dx: float = 0.0, dy: float = 0.0) -> Point:
-    probe = AdminArea.objects.get(pk=area.pk).boundary.point_on_surface
+    boundary = AdminArea.objects.get(pk=area.pk).boundary
+    assert boundary is not None
+    probe = boundary.point_on_surface
     candidate = Point(probe.x + dx, probe.y + dy, srid=4326)
     from wildlife.geo.selectors import area_for_point
 

@@ -22,6 +22,7 @@ from django.http import (
     HttpResponseBase,
     HttpResponseRedirect,
     JsonResponse,
+    QueryDict,
 )
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -133,9 +134,10 @@ class TipoffCreateView(ObjectFormView):
     def render_form(self, obj: Any, form: BaseForm, status: int = 200) -> HttpResponse:
         if form.is_bound:
             # informant fields are never echoed back in a page: after an error they are typed again
-            data = form.data.copy()
-            for key in INFORMANT_FORM_FIELDS:
-                data.pop(key, None)
+            data = QueryDict(mutable=True)
+            for key, values in form.data.lists():  # type: ignore[attr-defined]  # a bound form holds request.POST
+                if key not in INFORMANT_FORM_FIELDS:
+                    data.setlist(key, values)
             form.data = data
             if form.errors:
                 form.add_error(None, _("为保护举报人信息，出错后举报人信息需重新填写。"))

@@ -6,8 +6,10 @@ never lands in a URL or an access log.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -20,6 +22,13 @@ from wildlife.enforcement.selectors import tipoff_public_status
 from wildlife.enforcement.services import tipoff_submit_public
 from wildlife.portal import ratelimit
 from wildlife.portal.forms import PublicReportForm, StatusQueryForm, new_form_token
+
+
+def _querydict(values: dict[str, Any]) -> QueryDict:
+    result = QueryDict(mutable=True)
+    for key, value in values.items():
+        result.setlist(key, value if isinstance(value, list) else [value])
+    return result
 
 
 def portal_home(request: HttpRequest) -> HttpResponse:
@@ -36,10 +45,10 @@ class ReportView(View):
             token = form.data.get("form_token", "") or new_form_token()
         if form.is_bound:
             # the identity is never echoed back in a page (error pages included): the reporter types it again
-            data = form.data.copy()
+            data = dict(form.data.lists()) if hasattr(form.data, "lists") else dict(form.data)
             for key in ("name", "phone"):
                 data.pop(key, None)
-            form.data = data
+            form.data = _querydict(data)
         response = render(request, "portal/report.html", {"form": form, "form_token": token, "limited": limited}, status=status)
         ratelimit.ensure_device_cookie(request, response)
         return response
