@@ -1,9 +1,9 @@
 """GPS tracks: reading GPX and GeoJSON safely, ellipsoidal length, and the towns a track runs through.
 
 GPX is XML. The standard library parsers expand internal entities (the "billion laughs") and the platform has no
-defusedxml, so every GPX file first goes through an expat pass that refuses any DOCTYPE, entity declaration or
-external reference before `xml.etree` builds the tree. Messages name the point (and the line, when the XML itself is
-broken) in Chinese.
+defusedxml, so `xml.etree` parses GPX with a tree builder that refuses the document as soon as a DOCTYPE starts:
+every entity declaration and every external reference lives inside one, so none is ever read. Messages name the point
+(and the line, when the XML itself is broken) in Chinese.
 """
 
 from __future__ import annotations
@@ -118,9 +118,35 @@ def geodesic_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return _B * a * (sigma - delta_sigma)
 
 
+SHORT_LEG_M = 1_000.0
+
+
+def leg_lengths_m(points: list[tuple[float, float]]) -> Any:
+    """Length in metres of each leg of a polyline (numpy array).
+
+    GPS legs are metres to a few hundred metres long: for those the ellipsoid is flat to well under a millimetre, so
+    they are measured at once with the meridian and prime-vertical radii at the leg's mid-latitude. Longer legs (a
+    route drawn on the map) are measured with Vincenty's formula."""
+    import numpy as np
+
+    if len(points) < 2:
+        return np.zeros(0)
+    coords = np.radians(np.asarray(points, dtype=np.float64))
+    lon, lat = coords[:, 0], coords[:, 1]
+    mid = (lat[1:] + lat[:-1]) / 2
+    e2 = _F * (2 - _F)
+    w = np.sqrt(1 - e2 * np.sin(mid) ** 2)
+    meridian, normal = _A * (1 - e2) / w**3, _A / w
+    lengths = np.hypot(np.diff(lat) * meridian, np.diff(lon) * normal * np.cos(mid))
+    for i in np.nonzero(lengths > SHORT_LEG_M)[0]:
+        a, b = points[int(i)], points[int(i) + 1]
+        lengths[i] = geodesic_m(a[0], a[1], b[0], b[1])
+    return lengths
+
+
 def path_length_m(points: list[tuple[float, float]]) -> float:
     """Length in metres of a polyline of (lon, lat) points."""
-    return sum(geodesic_m(a[0], a[1], b[0], b[1]) for a, b in itertools.pairwise(points))
+    return float(leg_lengths_m(points).sum())
 
 
 def town_lengths(segments: list[list[tuple[float, float]]]) -> tuple[dict[int, float], float]:
@@ -130,20 +156,24 @@ def town_lengths(segments: list[list[tuple[float, float]]]) -> tuple[dict[int, f
     error at a boundary is half a leg at most."""
     from wildlife.geo.selectors import area_ids_for_points
 
-    legs: list[tuple[float, float, float]] = []
+    lons: list[float] = []
+    lats: list[float] = []
+    lengths: list[float] = []
     for segment in segments:
+        lengths.extend(float(x) for x in leg_lengths_m(segment))
         for a, b in itertools.pairwise(segment):
-            legs.append(((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, geodesic_m(a[0], a[1], b[0], b[1])))
-    if not legs:
+            lons.append((a[0] + b[0]) / 2)
+            lats.append((a[1] + b[1]) / 2)
+    if not lengths:
         return {}, 0.0
-    ids = area_ids_for_points([leg[0] for leg in legs], [leg[1] for leg in legs])
+    ids = area_ids_for_points(lons, lats)
     result: dict[int, float] = {}
     outside = 0.0
-    for leg, area_id in zip(legs, ids, strict=True):
+    for length, area_id in zip(lengths, ids, strict=True):
         if area_id is None:
-            outside += leg[2]
+            outside += length
         else:
-            result[area_id] = result.get(area_id, 0.0) + leg[2]
+            result[area_id] = result.get(area_id, 0.0) + length
     return result, outside
 
 
@@ -176,6 +206,15 @@ def _coordinate(value: Any, *, label: str, low: float, high: float, where: str, 
     return number
 
 
+def _quick_float(value: str | None, limit: float) -> float | None:
+    """The number when it is a finite value within ±limit, else None (the caller then explains why)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if -limit <= number <= limit else None
+
+
 def _finish(segments: list[list[tuple[float, float]]], *, field_name: str) -> list[list[tuple[float, float]]]:
     # consecutive duplicates (a GPS standing still) add nothing and would make zero-length legs
     cleaned = []
@@ -203,38 +242,27 @@ class _RefusedXML(Exception):
     pass
 
 
-def _refuse_dtd(data: bytes) -> None:
-    """Reject any DOCTYPE, entity declaration or external reference (billion laughs, XXE) before anything builds a
-    tree. GPX never needs them."""
+class _GuardedTreeBuilder(ET.TreeBuilder):
+    """Refuses the document at the start of a DOCTYPE, before expat reads any entity declaration in it."""
 
-    def refuse_doctype(*_args: Any) -> None:
-        raise _RefusedXML(_("文件包含 DOCTYPE 声明，出于安全原因拒绝处理（GPX 文件不需要 DTD）。"))
+    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
+        raise _RefusedXML(_("文件包含 DOCTYPE 声明，出于安全原因拒绝处理（GPX 文件不需要 DTD 或实体）。"))
 
-    def refuse_entity(*_args: Any) -> None:
-        raise _RefusedXML(_("文件声明了 XML 实体，出于安全原因拒绝处理。"))
 
-    def refuse_external(*_args: Any) -> int:
-        raise _RefusedXML(_("文件引用了外部资源，出于安全原因拒绝处理。"))
-
-    parser = expat.ParserCreate()
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = refuse_doctype
-    parser.EntityDeclHandler = refuse_entity
-    parser.UnparsedEntityDeclHandler = refuse_entity
-    parser.ExternalEntityRefHandler = refuse_external
+def _parse_xml(data: bytes) -> ET.Element:
+    parser = ET.XMLParser(target=_GuardedTreeBuilder())  # noqa: S314 - DOCTYPE refused by the builder
     try:
-        parser.Parse(data, True)
+        parser.feed(data)
+        root: ET.Element = parser.close()
     except _RefusedXML as exc:
         raise ValidationError({"track_file": [str(exc)]}) from exc
-    except expat.ExpatError as exc:
+    except ET.ParseError as exc:
+        line, column = exc.position
+        reason = expat.ErrorString(exc.code) if exc.code else str(exc)
         raise ValidationError(
-            {
-                "track_file": [
-                    _("GPX 文件不是有效的 XML（第 %(line)d 行第 %(col)d 列）：%(reason)s")
-                    % {"line": exc.lineno, "col": exc.offset + 1, "reason": expat.ErrorString(exc.code)}
-                ]
-            }
+            {"track_file": [_("GPX 文件不是有效的 XML（第 %(line)d 行第 %(col)d 列）：%(reason)s") % {"line": line, "col": column + 1, "reason": reason}]}
         ) from exc
+    return root
 
 
 def _local(tag: str) -> str:
@@ -247,8 +275,7 @@ def parse_gpx(data: bytes) -> ParsedTrack:
         raise ValidationError({"track_file": [_("轨迹文件过大（上限 %(mb)d MB）。") % {"mb": MAX_TRACK_BYTES // (1024 * 1024)}]})
     if not data.strip():
         raise ValidationError({"track_file": [_("轨迹文件是空的。")]})
-    _refuse_dtd(data)
-    root = ET.fromstring(data)  # noqa: S314 - DTDs and entities were refused above
+    root = _parse_xml(data)
     if _local(root.tag) != "gpx":
         raise ValidationError({"track_file": [_("不是 GPX 文件：根元素应为 <gpx>，实际为 <%(tag)s>。") % {"tag": _local(root.tag)[:40]}]})
     namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
@@ -273,6 +300,7 @@ def parse_gpx(data: bytes) -> ParsedTrack:
             groups.append((_("第 %(r)d 条路线") % {"r": rte_index}, list(rte.iter(f"{ns}rtept"))))
     if not any(points for _label, points in groups):
         raise ValidationError({"track_file": [_("GPX 文件中没有轨迹点（<trkpt>）或路线点（<rtept>）。")]})
+    time_tag = f"{ns}time"
     for label, elements in groups:
         segment: list[tuple[float, float]] = []
         for index, element in enumerate(elements, start=1):
@@ -281,18 +309,21 @@ def parse_gpx(data: bytes) -> ParsedTrack:
                 raise ValidationError(
                     {"track_file": [_("轨迹点过多（超过 %(max)d 个），请先抽稀。") % {"max": MAX_TRACK_POINTS}]}
                 )
-            where = _("%(label)s第 %(i)d 个点") % {"label": label, "i": index}
-            lat = _coordinate(element.get("lat"), label=_("纬度 lat"), low=-90, high=90, where=where, errors=errors)
-            lon = _coordinate(element.get("lon"), label=_("经度 lon"), low=-180, high=180, where=where, errors=errors)
-            raw_time = (element.findtext(f"{ns}time") or "").strip()
-            if raw_time:
-                parsed = _parse_time(raw_time)
-                if parsed is None:
-                    errors.append(_("%(where)s：时间「%(value)s」格式不正确（应为 ISO 8601，如 2026-03-12T08:30:00Z）") % {"where": where, "value": raw_time[:40]})
-                else:
-                    times.append(parsed)
-            if lat is not None and lon is not None:
+            lat = _quick_float(element.get("lat"), 90)
+            lon = _quick_float(element.get("lon"), 180)
+            raw_time = (element.findtext(time_tag) or "").strip()
+            parsed = _parse_time(raw_time) if raw_time else None
+            if lat is not None and lon is not None and (parsed is not None or not raw_time):
                 segment.append((lon, lat))
+                if parsed is not None:
+                    times.append(parsed)
+                continue
+            # the slow path builds the messages only for a bad point
+            where = _("%(label)s第 %(i)d 个点") % {"label": label, "i": index}
+            _coordinate(element.get("lat"), label=_("纬度 lat"), low=-90, high=90, where=where, errors=errors)
+            _coordinate(element.get("lon"), label=_("经度 lon"), low=-180, high=180, where=where, errors=errors)
+            if raw_time and parsed is None:
+                errors.append(_("%(where)s：时间「%(value)s」格式不正确（应为 ISO 8601，如 2026-03-12T08:30:00Z）") % {"where": where, "value": raw_time[:40]})
         segments.append(segment)
     if errors:
         raise _error("track_file", errors)
@@ -301,9 +332,12 @@ def parse_gpx(data: bytes) -> ParsedTrack:
 
 def _parse_time(value: str) -> dt.datetime | None:
     try:
-        parsed = parse_datetime(value.replace("z", "Z").replace("Z", "+00:00"))
+        parsed: dt.datetime | None = dt.datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
-        return None
+        try:
+            parsed = parse_datetime(value.replace("z", "Z").replace("Z", "+00:00"))
+        except ValueError:
+            return None
     if parsed is None or parsed.tzinfo is None:
         return None
     return parsed
