@@ -165,6 +165,7 @@ class PatrolForm(ScopedChoicesMixin, forms.Form):
                 "operation": instance.operation,
                 "summary": instance.summary,
                 "version": instance.version,
+                "track_drawn": instance.track.geojson,  # shown on the map, where it can be redrawn
             }
         super().__init__(*args, **kwargs)
         self.narrow(user)
@@ -185,8 +186,11 @@ class PatrolForm(ScopedChoicesMixin, forms.Form):
                 data["track_file_name"] = (upload.name or "")[:200]
             elif drawn:
                 track = parse_geojson_track(drawn, field_name="track_drawn")
-                data["track_source"] = TrackSource.DRAWN
-                data["track_file_name"] = ""
+                if self.instance is not None and track.points == list(self.instance.track.coords):
+                    track = None  # the stored track, shown on the map and sent back unchanged
+                else:
+                    data["track_source"] = TrackSource.DRAWN
+                    data["track_file_name"] = ""
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 for message in messages:

@@ -179,3 +179,22 @@ def test_map_layers_obey_scope_and_filters(zhoucun, town_officer, market_officer
     inspection = make_inspection(zhoucun["王村镇"], status="rectifying", rectify_by=TODAY - dt.timedelta(days=1))
     feature = client_for(town_officer).get(reverse("patrols:inspection_layer")).json()["features"][0]
     assert feature["id"] == inspection.pk and "逾期" in feature["properties"]["summary"]
+
+
+def test_patrol_edit_keeps_the_track_unless_redrawn(zhoucun, town_officer, client_for):
+    patrol = services.patrol_record(actor=town_officer, title="巡护", track=track(), track_source="gpx", track_file_name="a.gpx",
+                                    started_at=timezone.now() - dt.timedelta(hours=3), ended_at=timezone.now() - dt.timedelta(hours=1))
+    client = client_for(town_officer)
+    url = reverse("patrols:patrol_update", args=[patrol.pk])
+    page = client.get(url).content.decode()
+    assert "LineString" in page  # the stored track is on the map
+    form = {"title": "改名", "kind": "mountain", "started_at": "", "ended_at": "", "track_crs": "wgs84", "version": 1, "track_drawn": patrol.track.geojson}
+    assert client.post(url, form).status_code == 302
+    patrol.refresh_from_db()
+    assert patrol.title == "改名" and patrol.track_source == "gpx" and patrol.version == 2
+    redrawn = json.dumps({"type": "LineString", "coordinates": [[117.72, 36.76], [117.74, 36.78]]})
+    assert client.post(url, {**form, "version": 2, "track_drawn": redrawn}).status_code == 302
+    patrol.refresh_from_db()
+    assert patrol.track_source == "drawn" and patrol.point_count == 2
+    stale = client.post(url, {**form, "version": 1, "title": "旧表单"}).content.decode()
+    assert "已被他人修改" in stale
