@@ -93,7 +93,8 @@ class ObservationRow:
 def assign_areas(lons: Sequence[float], lats: Sequence[float]) -> list[int | None]:
     """The town id of each point (None outside every town of the district).
 
-    The same answers as geo's area_ids_for_points, faster for dense data: the plane is cut into cells of
+    The same answers as geo's area_ids_for_points (except that a point exactly on a boundary between two towns
+    belongs to the first of them instead of to none), faster for dense data: the plane is cut into cells of
     CELL_DEGREES; a cell lying wholly in the interior of one town (and touching no town earlier in the locator's
     order) answers for every point in it, a cell touching no town answers None, and only points in cells on a
     boundary are tested one by one. Survey points cluster around their sites, so almost every point is a cache hit.
@@ -111,8 +112,24 @@ def assign_areas(lons: Sequence[float], lats: Sequence[float]) -> list[int | Non
         hit = get(key, _UNKNOWN)
         if hit is _UNKNOWN:
             hit = cells[key] = _classify(locator, key)
-        append(locator.locate(float(x), float(y)) if hit is _BOUNDARY else hit)
+        if hit is _BOUNDARY:
+            hit = locator.locate(float(x), float(y))
+            if hit is None:
+                hit = _covering(locator, float(x), float(y))
+        append(hit)
     return result
+
+
+def _covering(locator: Any, lon: float, lat: float) -> int | None:
+    """A point exactly on a town boundary (say 117.80, 36.76 on the schematic grid) is in no town's interior;
+    it belongs to the first town (in the locator's order) whose boundary covers it, not outside the district."""
+    from django.contrib.gis.geos import Point
+
+    point = Point(lon, lat, srid=4326)
+    for index, (x0, y0, x1, y1) in enumerate(locator.bounds):
+        if x0 <= lon <= x1 and y0 <= lat <= y1 and locator.prepared[index].covers(point):
+            return int(locator.ids[index])
+    return None
 
 
 CELL_DEGREES = 0.002  # ≈ 180 m × 220 m here

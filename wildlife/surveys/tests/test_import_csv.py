@@ -316,3 +316,11 @@ def test_rows_written_by_someone_else_meanwhile_are_skipped(project: Any, distri
     outcome = import_file(write_csv(tmp_path, rows, name="more.csv"), project=project, actor=district_officer)
     assert outcome.created == 2 and outcome.skipped_existing == 4
     assert Observation.objects.filter(project=project).count() == 6
+
+
+def test_a_point_on_the_boundary_between_two_towns_belongs_to_one(project: Any, district_officer: Any, tmp_path: Any) -> None:
+    # 117.80 is the schematic line between 王村镇 and its eastern neighbours; 36.76 another
+    path = write_csv(tmp_path, [["B-1", "环颈雉", 1, "2025-05-01", 117.8, 36.79, "", "", "", "", "", "", ""], ["B-2", "环颈雉", 1, "2025-05-01", 117.84, 36.76, "", "", "", "", "", "", ""]])
+    outcome = import_file(path, project=project, actor=district_officer)
+    assert outcome.created == 2, outcome.errors
+    assert Observation.objects.get(occurrence_id="B-1").area.name in ("王村镇", "大街街道", "城北路街道")  # a corner of three
