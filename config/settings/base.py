@@ -204,6 +204,8 @@ WILDLIFE_TIANDITU_KEY = env_str("WILDLIFE_TIANDITU_KEY", "")
 WILDLIFE_DISTRICT_CODE = env_str("WILDLIFE_DISTRICT_CODE", "370306")
 WILDLIFE_TRUSTED_PROXY_COUNT = env_int("WILDLIFE_TRUSTED_PROXY_COUNT", 0)
 WILDLIFE_API_TOKEN_HOURS = env_int("WILDLIFE_API_TOKEN_HOURS", 12)
+# hosts the online-trade collector may fetch from (nothing is fetched until an operator lists them)
+WILDLIFE_TRADE_COLLECTOR_HOSTS = env_list("WILDLIFE_TRADE_COLLECTOR_HOSTS", [])
 WILDLIFE_JOB_HEARTBEAT_SECONDS = env_int("WILDLIFE_JOB_HEARTBEAT_SECONDS", 30)
 # default security policy; the security administrator edits the live values in the platform
 WILDLIFE_SECURITY_DEFAULTS = {

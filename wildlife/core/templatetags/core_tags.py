@@ -20,6 +20,8 @@ def add_class(field: Any, css: str) -> Any:
     widget = field.field.widget
     if isinstance(widget, (forms.Select, forms.SelectMultiple)) and "form-control" in css:
         css = css.replace("form-control", "form-select")
+    elif not isinstance(widget, (forms.Select, forms.SelectMultiple)) and "form-select" in css:
+        css = css.replace("form-select", "form-control")  # text and date filters in a row of selects
     if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
         return field
     existing = widget.attrs.get("class", "")
