@@ -111,6 +111,7 @@ class Case(ScopedModel):
         verbose_name_plural = _("案件")
         ordering = ["-opened_at", "-pk"]
         permissions = [("reveal_party", _("可查看当事人完整个人信息"))]
+        indexes = [models.Index(fields=["-opened_at", "-id"], name="enforcement_case_opened_desc")]
         constraints = [
             models.UniqueConstraint(
                 fields=["origin", "origin_ref"], condition=~Q(origin_ref=""), name="enforcement_case_origin_unique"

@@ -80,7 +80,10 @@ class Tipoff(ScopedModel):
                 fields=["source_ref"], condition=~Q(source_ref=""), name="enforcement_tipoff_source_ref_unique"
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_at"], name="enforcement_tipoff_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="enforcement_tipoff_status_due"),
+            models.Index(fields=["-received_at", "-id"], name="enforcement_tipoff_received"),
+        ]
 
     def __str__(self) -> str:
         return self.receipt_no
