@@ -27,7 +27,7 @@ from wildlife.patrols.choices import (
     TrackSource,
 )
 from wildlife.patrols.models import ChecklistTemplate, EnforcementOfficer, Equipment, InspectionTarget, TrainingSession
-from wildlife.patrols.tracks import convert_track, parse_geojson_track, parse_track_upload
+from wildlife.patrols.tracks import convert_track, parse_geojson_track, read_track_upload
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -181,7 +181,7 @@ class PatrolForm(ScopedChoicesMixin, forms.Form):
         track = None
         try:
             if upload:
-                track = parse_track_upload(name=upload.name or "", data=upload.read())
+                track = read_track_upload(upload)
                 data["track_source"] = TrackSource.GPX if track.source_format == "gpx" else TrackSource.GEOJSON
                 data["track_file_name"] = (upload.name or "")[:200]
             elif drawn:

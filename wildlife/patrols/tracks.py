@@ -440,6 +440,13 @@ def parse_geojson_track(text: str | bytes, *, field_name: str = "track_file") ->
     return ParsedTrack(segments=_finish(segments, field_name=field_name), times=times, name=name, source_format="geojson")
 
 
+def read_track_upload(upload: Any) -> ParsedTrack:
+    """An uploaded track file, refused by its size before anything is read into memory."""
+    if int(getattr(upload, "size", 0) or 0) > MAX_TRACK_BYTES:
+        raise ValidationError({"track_file": [_("轨迹文件过大（上限 %(mb)d MB）。") % {"mb": MAX_TRACK_BYTES // (1024 * 1024)}]})
+    return parse_track_upload(name=str(upload.name or ""), data=upload.read())
+
+
 def parse_track_upload(*, name: str, data: bytes) -> ParsedTrack:
     """Dispatch on the file name (and, for a missing extension, on the first bytes)."""
     lowered = name.lower()

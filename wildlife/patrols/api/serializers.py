@@ -24,7 +24,7 @@ from wildlife.patrols.models import (
     TrainingAttendance,
     TrainingSession,
 )
-from wildlife.patrols.tracks import ParsedTrack, convert_track, parse_geojson_track, parse_track_upload
+from wildlife.patrols.tracks import ParsedTrack, convert_track, parse_geojson_track, read_track_upload
 
 
 class TrackField(serializers.Field):  # type: ignore[type-arg]
@@ -91,7 +91,7 @@ class PatrolSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         track = attrs.get("track")
         if upload is not None:
             try:
-                track = parse_track_upload(name=upload.name or "", data=upload.read())
+                track = read_track_upload(upload)
             except DjangoValidationError as exc:
                 raise serializers.ValidationError({"track_file": exc.message_dict.get("track_file", exc.messages)}) from exc
             attrs["track_source"] = "gpx" if track.source_format == "gpx" else "geojson"

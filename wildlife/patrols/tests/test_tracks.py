@@ -241,3 +241,19 @@ def test_short_legs_measured_flat_agree_with_vincenty():
     exact = [geodesic_m(*a, *b) for a, b in itertools.pairwise(points)]
     assert max(abs(f - e) for f, e in zip(flat, exact, strict=True)) < 1e-6
     assert path_length_m(points) == pytest.approx(sum(exact), abs=1e-3)  # 0.08 µm per leg, 1 mm in 2,000 legs
+
+
+def test_oversized_upload_refused_before_reading(monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wildlife.patrols.tracks import read_track_upload
+
+    monkeypatch.setattr("wildlife.patrols.tracks.MAX_TRACK_BYTES", 100)
+    class Unread(SimpleUploadedFile):
+        def read(self, *args):  # type: ignore[override]
+            pytest.fail("the file was read")
+
+    with pytest.raises(ValidationError) as exc:
+        read_track_upload(Unread("big.gpx", gpx()))
+    assert "过大" in messages(exc)
+    assert read_track_upload(SimpleUploadedFile("ok.gpx", b'<gpx><trk><trkseg><trkpt lat="1" lon="2"/><trkpt lat="1.1" lon="2"/></trkseg></trk></gpx>')).point_count == 2
