@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from wildlife.core.exceptions import OutOfScopeError
 from wildlife.core.querysets import ScopedQuerySet
@@ -22,7 +23,7 @@ def get_in_scope_or_404(model: type[_M], user: Any, pk: Any, *, action: str = "v
     try:
         return queryset.restrict(user, action).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
-        raise Http404("对象不存在或不在您的权限范围内") from exc
+        raise Http404(_("对象不存在或不在您的权限范围内")) from exc
 
 
 def ensure_in_scope(obj: models.Model, user: Any, *, action: str = "change") -> None:
@@ -30,4 +31,4 @@ def ensure_in_scope(obj: models.Model, user: Any, *, action: str = "change") -> 
     queryset = type(obj)._default_manager.all()
     assert isinstance(queryset, ScopedQuerySet)
     if not queryset.restrict(user, action).filter(pk=obj.pk).exists():
-        raise OutOfScopeError(f"{type(obj)._meta.verbose_name} 不在您的管辖范围内，操作已撤销")
+        raise OutOfScopeError(_("%(kind)s不在您的管辖范围内，操作已撤销") % {"kind": type(obj)._meta.verbose_name})

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from wildlife.core.navigation import sections_for
 
@@ -14,8 +15,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "DEMO_MODE": settings.WILDLIFE_DEMO_MODE,
-        "PLATFORM_NAME": "野生动物保护管理平台",
-        "DISTRICT_NAME": "周村区",
+        "PLATFORM_NAME": _("野生动物保护管理平台"),
+        "DISTRICT_NAME": _("周村区"),
         "TIANDITU_KEY": settings.WILDLIFE_TIANDITU_KEY,
         "nav_sections": sections_for(user) if user is not None else [],
     }

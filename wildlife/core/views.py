@@ -228,7 +228,8 @@ class ObjectFormView(PlatformPermissionMixin, View):
         context = {
             "form": form,
             "object": obj,
-            "title": self.title or (_("编辑") if obj else _("新建")) + str(self.model._meta.verbose_name),
+            "title": self.title
+            or (_("编辑%(name)s") if obj else _("新建%(name)s")) % {"name": self.model._meta.verbose_name},
             "view": self,
         }
         return render(self.request, self.template_name, context, status=status)
