@@ -22,6 +22,7 @@ from django.core.files.base import File
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wildlife.audit.services import audit_record
 from wildlife.core.access import ensure_in_scope
@@ -55,7 +56,7 @@ from wildlife.patrols.models import (
 )
 from wildlife.patrols.tracks import ParsedTrack, town_lengths
 
-VERSION_CONFLICT = "记录已被他人修改，请刷新后重试"
+VERSION_CONFLICT = gettext_noop("记录已被他人修改，请刷新后重试")
 
 
 def _conflict(obj: models.Model, *, code: str = "version_conflict", message: str = VERSION_CONFLICT) -> ConflictError:
