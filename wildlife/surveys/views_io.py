@@ -196,6 +196,7 @@ class ImportCreateAPIView(APIView):
     model = Observation
     permission_classes = [ScopedModelPermission]
     parser_classes = [MultiPartParser, FormParser]
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(
         summary="导入调查记录（后台任务）",
