@@ -75,7 +75,7 @@
     var layer = L.geoJSON(data, {
       style: function (f) {
         var p = f.properties || {};
-        return { color: p.color || color, weight: 2.5, dashArray: p.schematic ? SCHEMATIC_DASH : null, fillOpacity: 0.08 };
+        return { color: p.color || color, weight: 2.5, dashArray: p.schematic ? SCHEMATIC_DASH : null, fillOpacity: typeof p.fill_opacity === "number" ? p.fill_opacity : 0.08, fillColor: p.fill_color || p.color || color };
       },
       pointToLayer: function (f, latlng) {
         var props = f.properties || {};
