@@ -148,6 +148,7 @@ def coverage_geojson(*, user: Any, year: int, month: int | None = None) -> dict[
                     "name": town.name,
                     "summary": _("巡护 %(n)d 次 · %(km)s 公里") % {"n": total.patrols, "km": f"{total.km:,.1f}"},
                     "color": COVERAGE_COLORS[level],
+                    "fill_opacity": 0.45 if level else 0.05,  # shade towns by patrol effort
                     "km": total.km,
                     "patrols": total.patrols,
                     "schematic": town.boundary_is_schematic,
