@@ -51,6 +51,7 @@ from wildlife.surveys.models import (
     SurveySite,
     WaterQualityReading,
 )
+from wildlife.surveys.selectors import observations_changed
 
 METRIC_SRID = 4548  # CGCS2000 / 3-degree Gauss-Kruger CM 117E: metres, true to scale over 周村区 (117.7°–118.0°E)
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)  # phone clocks drift; a few minutes ahead is not "in the future"
@@ -625,6 +626,7 @@ def observation_create(*, actor: Any, project: SurveyProject, observed_at: dt.da
             raise ValidationError({"occurrence_id": _("本项目已有相同编号的记录。")}) from exc
         ensure_in_scope(observation, actor, action="add")
         audit_record(action="observation_create", actor=actor, obj=observation, after=_snapshot(observation, OBSERVATION_FIELDS))
+        transaction.on_commit(observations_changed)
     return observation
 
 
@@ -645,6 +647,7 @@ def observation_update(*, actor: Any, obj: Observation, version: int | None = No
         _checked_update(obj, version, values)
         ensure_in_scope(obj, actor, action="change")
         audit_record(action="observation_update", actor=actor, obj=obj, before=before, after=_snapshot(obj, OBSERVATION_FIELDS))
+        transaction.on_commit(observations_changed)
     return obj
 
 
@@ -656,6 +659,7 @@ def observation_delete(*, actor: Any, obj: Observation) -> None:
         for photo in obj.photos.all():
             photo.image.delete(save=False)
         obj.delete()
+        transaction.on_commit(observations_changed)
 
 
 # --- fish catches (aquatic) --------------------------------------------------------------------------------------

@@ -225,3 +225,23 @@ def test_archive_pages_and_print(zhoucun: Any, district_officer: Any, town_offic
 def test_pages_refuse_departments_without_permission(zhoucun: Any, police_officer: Any, client_for: Any) -> None:
     for name in ("surveys:observation_list", "surveys:distribution", "surveys:density", "surveys:trends", "surveys:fish_list", "surveys:observation_create"):
         assert client_for(police_officer).get(reverse(name)).status_code == 403, name
+
+
+def test_cached_grid_cells_follow_writes(zhoucun: Any, district_officer: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from wildlife.surveys import services
+
+    monkeypatch.setattr(selectors, "CACHE_CELLS_ABOVE", 0)
+    project = f.SurveyProjectFactory()
+    f.ObservationFactory(project=project, location=f.point_in("王村镇"))
+
+    def records() -> list[int]:
+        layer = selectors.observation_layer(user=district_officer, queryset=Observation.objects.all(), point_limit=0)
+        return sorted(feat["properties"]["records"] for feat in layer["features"])
+
+    assert records() == [1]
+    with django_capture_on_commit_callbacks(execute=True):
+        obs = services.observation_create(actor=district_officer, project=project, species=f.species("喜鹊"), observed_at=when(2025, 5, 1, 8), location=f.point_in("王村镇", dx=0.0001))
+    assert records() == [2]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.observation_update(actor=district_officer, obj=obs, version=obs.version, location=f.point_in("北郊镇"))
+    assert records() == [1, 1]  # same count, same newest id: the version bump rebuilt the cells

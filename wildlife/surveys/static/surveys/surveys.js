@@ -122,8 +122,17 @@
   // distribution page: a grid "heat" layer of 0.01° squares coloured by records, under the points
   function gridLayer(el) {
     var url = el.getAttribute("data-grid-url");
-    var map = mapFor(el.hasAttribute("data-map") ? el : el.querySelector("[data-map]"));
+    var mapEl = el.hasAttribute("data-map") ? el : el.querySelector("[data-map]");
+    var map = mapFor(mapEl);
     if (!url || !map || !window.L) { return; }
+    // after the map's own layers: one request at a time keeps the page light on the server
+    if (mapEl.getAttribute("data-ready") !== "1") {
+      var observer = new MutationObserver(function () {
+        if (mapEl.getAttribute("data-ready") === "1") { observer.disconnect(); gridLayer(el); }
+      });
+      observer.observe(mapEl, { attributes: true, attributeFilter: ["data-ready"] });
+      return;
+    }
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/geo+json" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
