@@ -58,6 +58,7 @@ class SurveysConfig(AppConfig):
             NavItem(_("种群趋势"), "surveys:trends", "surveys.view_observation"),
             NavItem(_("资源档案"), "surveys:archive_list", "surveys.view_speciesarchive"),
             NavItem(_("数据导入"), "surveys:import_start", "surveys.add_observation"),
+            NavItem(_("数据导出"), "surveys:export_index", "surveys.view_observation"),
         ),
     )
     department_permissions = {
