@@ -45,7 +45,7 @@ from wildlife.core.scope import user_scope
 from wildlife.surveys.bulk import ObservationBulkWriter, ObservationRow, assign_areas, sensitive_species_ids
 from wildlife.surveys.choices import ImportMode, LifeStage, ObservationMethod, ObservationType, Sex
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 10_000  # rows per transaction: memory stays small, commits stay few
 MAX_REPORTED_ISSUES = 100_000  # the report lists the first 100,000 problems (the count is always exact)
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)  # clocks of field devices drift a little
 EXTERNAL_TAG = "【区外外部数据】"
