@@ -36,14 +36,11 @@ def scope_q(model: type[models.Model], user: Any, action: str) -> Q | None:
     if custom is not None:
         result: Q | None = custom(user=user, scope=scope, action=action)
         return result
-    paths = scope.paths(action)
-    if not paths:
+    ids = scope.subtree_ids(action)
+    if not ids:
         return None
     field = getattr(model, "scope_area_field", "area")
-    q = Q()
-    for prefix in paths:
-        q |= Q(**{f"{field}__path__startswith": prefix})
-    return q
+    return Q(**{f"{field}__in": ids})
 
 
 class ScopedQuerySet(models.QuerySet[_M]):

@@ -24,9 +24,33 @@ class UserScope:
 
     paths_by_action: dict[str, tuple[str, ...]] = field(default_factory=dict)
     area_ids: frozenset[int] = frozenset()
+    _subtree_cache: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def paths(self, action: str) -> tuple[str, ...]:
         return self.paths_by_action.get(action, ())
+
+    def subtree_ids(self, action: str) -> tuple[int, ...]:
+        """Ids of every area in the user's subtrees for `action` (the assigned areas and all below them).
+
+        Filtering records by `area_id IN (...)` needs no join with the area table; joined prefix matches made the
+        planner sort whole tables on SQLite (seen on a million observations). One query per request and action.
+        """
+        cached = self._subtree_cache.get(action)
+        if cached is not None:
+            return cached
+        prefixes = self.paths(action)
+        ids: tuple[int, ...] = ()
+        if prefixes:
+            from django.db.models import Q
+
+            from wildlife.geo.models import AdminArea
+
+            q = Q()
+            for prefix in prefixes:
+                q |= Q(path__startswith=prefix)
+            ids = tuple(AdminArea.objects.filter(q).values_list("pk", flat=True))
+        self._subtree_cache[action] = ids
+        return ids
 
     def covers_path(self, path: str, action: str = "view") -> bool:
         return any(path.startswith(prefix) for prefix in self.paths(action))

@@ -55,7 +55,9 @@ class _Locator:
             if x0 <= lon <= x1 and y0 <= lat <= y1:
                 if point is None:
                     point = Point(lon, lat, srid=4326)
-                if self.prepared[index].contains(point):
+                # covers, not contains: a point exactly on the line between two towns belongs to the first of them
+                # (path order) instead of to none
+                if self.prepared[index].covers(point):
                     return self.ids[index]
         return None
 

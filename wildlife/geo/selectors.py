@@ -44,7 +44,8 @@ def area_list(*, user: Any, include_overlays: bool = True) -> QuerySet[AdminArea
 
 
 def area_for_point(point: Point, *, level: str = AreaLevel.TOWN) -> AdminArea | None:
-    """The active area of `level` whose boundary contains the point (None outside every boundary).
+    """The active area of `level` whose boundary covers the point (None outside every boundary; a point on a shared
+    border goes to the first area in path order).
 
     Answered in process from prepared boundaries (wildlife/geo/locator.py) rather than a spatial query per point;
     the returned instance is shared and has no `boundary` loaded: treat it as read-only.

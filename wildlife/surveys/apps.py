@@ -69,6 +69,11 @@ class SurveysConfig(AppConfig):
         "big_data": _VIEW,
     }
 
+    def ready(self) -> None:
+        # the worker process must know the import and export job kinds, not only the web process
+        from wildlife.surveys.exporters import jobs as _export_jobs  # noqa: F401
+        from wildlife.surveys.importers import jobs as _import_jobs  # noqa: F401
+
     @staticmethod
     def dashboard_cards(user: Any) -> list[dict[str, Any]]:
         if getattr(user, "is_admin_role", False) or not user.has_perm("surveys.view_observation"):

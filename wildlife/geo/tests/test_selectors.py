@@ -149,3 +149,11 @@ def test_demo_villages_are_idempotent_and_in_the_town_scope(zhoucun, town_office
     # point lookup at town level still finds the town inside a village
     assert area_for_point(Point(117.72, 36.73, srid=4326)).name == "王村镇"
     assert area_for_point(Point(117.72, 36.73, srid=4326), level="grid") == grid
+
+
+@pytest.mark.django_db
+def test_a_point_on_the_border_between_two_towns_gets_the_first_town(zhoucun):
+    # 117.80 is the schematic border between 王村镇 (west) and 大街街道 (east)
+    area = area_for_point(Point(117.80, 36.77, srid=4326))
+    assert area is not None and area.name in {"王村镇", "大街街道"}
+    assert area_ids_for_points([117.80], [36.77]) == [area.pk]
