@@ -66,8 +66,9 @@ BASE_LABELS = {
 
 
 @cache
-def all_labels() -> dict[str, str]:
-    labels = dict(BASE_LABELS)
+def all_labels() -> dict[str, object]:
+    """Action code → label (lazy translations, rendered in the reader's language by action_label)."""
+    labels: dict[str, object] = dict(BASE_LABELS)
     for config in apps.get_app_configs():
         labels.update(getattr(config, "audit_action_labels", {}) or {})
     return labels
