@@ -40,11 +40,10 @@ def test_town_and_district_officers_see_different_scopes(zhoucun, town_officer, 
 def test_five_wrong_passwords_lock_the_account(zhoucun, town_officer, page):
     for _ in range(5):
         login(page, "town_officer", "wrong-password-1A")
-        assert page.locator("[data-testid=login-error]").is_visible()
+        expect(page.locator("[data-testid=login-error]")).to_be_visible()
     # the right password is now refused too
     login(page, "town_officer")
-    error = page.locator("[data-testid=login-error]").inner_text()
-    assert "锁定" in error
+    expect(page.locator("[data-testid=login-error]")).to_contain_text("锁定")
     assert page.url.endswith("/accounts/login/")
 
 

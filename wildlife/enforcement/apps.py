@@ -20,6 +20,7 @@ class EnforcementConfig(AppConfig):
     label = "enforcement"
     verbose_name = _("执法与案件")
     demo_loader = "wildlife.enforcement.demo.load"
+    reference_loader = "wildlife.enforcement.reference.load_reference"  # also run by migration 0003 and after a flush
     periodic_tasks = [PeriodicTask("enforcement.flag_overdue_tipoffs", "wildlife.enforcement.periodic.flag_overdue_tipoffs", minutes=60)]
     nav_section = NavSection(
         "enforcement",

@@ -47,24 +47,13 @@ def intake_officer(zhoucun: dict[str, Any]) -> Any:
     return user
 
 
-@pytest.fixture(scope="session")
-def _catalogue_once(django_db_setup: Any, django_db_blocker: Any) -> None:
-    """The demo species catalogue, loaded once per test database (outside the per-test transactions)."""
-    from wildlife.species.models import Species
-    from wildlife.species.testing import load_demo_catalogue
-
-    with django_db_blocker.unblock():
-        if not Species.objects.filter(name_zh="画眉").exists():
-            load_demo_catalogue()
-
-
 @pytest.fixture
-def catalogue(_catalogue_once: None, db: Any) -> dict[str, Any]:
+def catalogue(db: Any) -> dict[str, Any]:
+    """The demo species catalogue, species by Chinese name (loaded inside the test's transaction, so it leaves no trace)."""
     from wildlife.species.models import Species
     from wildlife.species.testing import load_demo_catalogue
 
-    if not Species.objects.filter(name_zh="画眉").exists():
-        load_demo_catalogue()  # a transactional (browser) test flushed the database
+    load_demo_catalogue()
     return {s.name_zh: s for s in Species.objects.all()}
 
 
