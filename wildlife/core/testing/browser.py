@@ -32,8 +32,10 @@ def browser() -> Iterator[Any]:
         if os.environ.get("WILDLIFE_REQUIRE_E2E"):
             pytest.fail("Chromium is required for end-to-end tests (apt-get install chromium)")
         pytest.skip("Chromium not installed (apt-get install chromium); `make test` installs it")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # the machines running the suite are shared: give assertions the same patience as actions
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield instance
