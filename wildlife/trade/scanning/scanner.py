@@ -1,10 +1,10 @@
 """The keyword scanner: an Aho–Corasick automaton over normalised text, and the risk score.
 
-Speed: pyahocorasick on Chinese `str` walks a trie whose nodes have thousands of possible children (≈ 5–7 MB/s
-here); on UTF-8 it sees at most 256 (≈ 40 MB/s). This build of pyahocorasick takes only `str`, so the UTF-8 bytes are
-viewed as a Latin-1 string (one character per byte, no copy of meaning). A batch of listings is joined with NUL,
-normalised at C speed (normalise.normalise_fast_bytes), scanned once, and the matches are handed back to their
-listings by walking the NUL boundaries, so the per-listing Python cost is paid only by listings with a match.
+Speed: the automaton is ahocorasick-rs over UTF-8 bytes (measured here on listing text: ≈ 125 MB/s, against ≈ 85 MB/s
+for the same library on `str` and ≈ 58 MB/s for pyahocorasick on the bytes viewed as Latin-1). A batch of listings
+is joined with NUL, normalised at C speed (normalise.normalise_fast_bytes), scanned once with every overlapping
+match returned as a list, and the matches are handed back to their listings by walking the NUL boundaries, so the
+per-listing Python cost is paid only by listings with a match.
 
 Score (0–100), per listing, from the hits left after exclusions:
 - core words (species names and aliases, trade slang, banned tools): the highest weight, plus 10 for each further
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import ahocorasick
+import ahocorasick_rs
 
 from wildlife.trade.scanning.normalise import RECORD_SEPARATOR, normalise, normalise_fast_bytes, normalise_term
 
@@ -110,7 +110,7 @@ class Scanner:
         self.terms: list[ScanTerm] = list(terms)
         self.threshold = threshold
         self.window_bytes = context_window * _BYTES_PER_CHAR
-        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        patterns: list[bytes] = []
         self._pattern_terms: list[tuple[int, ...]] = []
         self._pattern_len: list[int] = []
         self._pattern_text: list[str] = []
@@ -131,10 +131,12 @@ class Scanner:
             self._pattern_len.append(len(raw))
             self._pattern_text.append(pattern)
             self._pattern_core.append(any(self.terms[i].category in CORE for i in indexes))
-            self._automaton.add_word(raw.decode("latin-1"), pid)
+            patterns.append(raw)
         self.pattern_count = len(self._pattern_terms)
-        if self.pattern_count:
-            self._automaton.make_automaton()
+        # the DFA form: built once per table version (a few MB for 5,000 terms), ≈ 13 % faster to run than the default
+        self._automaton = (
+            ahocorasick_rs.BytesAhoCorasick(patterns, implementation=ahocorasick_rs.Implementation.DFA) if patterns else None
+        )
 
     # --- scanning --------------------------------------------------------------------------------------------
 
@@ -144,19 +146,25 @@ class Scanner:
     def scan_many(self, texts: Sequence[str], prices: Sequence[Decimal | None] | None = None) -> list[ScanResult]:
         """One result per text (same order)."""
         results = [_EMPTY] * len(texts)
-        if not texts or not self.pattern_count:
+        if not texts or self._automaton is None:
             return [ScanResult() for _ in texts]
-        joined = RECORD_SEPARATOR.join(t.replace(RECORD_SEPARATOR, "") for t in texts)
-        view = normalise_fast_bytes(joined).decode("latin-1")
+        joined = RECORD_SEPARATOR.join(texts)
+        if joined.count(RECORD_SEPARATOR) != len(texts) - 1:  # a text holds NUL itself: drop it, records stay aligned
+            joined = RECORD_SEPARATOR.join(t.replace(RECORD_SEPARATOR, "") for t in texts)
+        data = normalise_fast_bytes(joined)
+        separator = RECORD_SEPARATOR.encode()
         core = self._pattern_core
         record = 0
         record_start = 0
-        record_end = view.find(RECORD_SEPARATOR)
+        record_end = data.find(separator)
         if record_end < 0:
-            record_end = len(view)
+            record_end = len(data)
         current: list[tuple[int, int]] = []
         has_core = False
-        for end, pid in self._automaton.iter(view):
+        # overlapping matches come in order of their end (the automaton reports each as it reaches it); the walk
+        # below relies on that, and test_scanner checks it against one-listing-at-a-time scans
+        for pid, _start, stop in self._automaton.find_matches_as_indexes(data, overlapping=True):
+            end = stop - 1  # the last byte of the match
             if end >= record_end:
                 if has_core:
                     results[record] = self._score(current, record_start, prices[record] if prices else None)
@@ -165,9 +173,9 @@ class Scanner:
                 while end >= record_end:
                     record += 1
                     record_start = record_end + 1
-                    record_end = view.find(RECORD_SEPARATOR, record_start)
+                    record_end = data.find(separator, record_start)
                     if record_end < 0:
-                        record_end = len(view)
+                        record_end = len(data)
             current.append((end, pid))
             if core[pid]:
                 has_core = True
@@ -274,3 +282,4 @@ def _merge(spans: list[Highlight]) -> list[Highlight]:
 
 
 _EMPTY = ScanResult()
+

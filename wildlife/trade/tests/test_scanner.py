@@ -105,6 +105,17 @@ def test_batch_results_stay_with_their_listings(scanner: Scanner) -> None:
     assert results == [scanner.scan(t) for t in texts]
 
 
+def test_batch_of_many_listings_matches_one_at_a_time_even_with_nul_inside(scanner: Scanner) -> None:
+    import random
+
+    rng = random.Random(7)
+    words = ["出售", "画眉", "活体", "白料", "穿 山 甲", "包邮", "象牙白", "江山", "，", "货", "\x00", "书", "捕鸟网", "人工繁育"]
+    texts = ["".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(300)]
+    results = scanner.scan_many(texts)
+    assert results == [scanner.scan(t.replace("\x00", "")) for t in texts]
+    assert sum(r.flagged for r in results) > 50  # the sample does hold hits in many listings
+
+
 def test_highlight_maps_hits_back_to_the_original_text(scanner: Scanner) -> None:
     text = "急出！出售 穿*山*甲 活体，包邮"
     spans = scanner.highlight(text)
