@@ -125,7 +125,6 @@ class Scanner:
                 if index not in bucket:
                     bucket.append(index)
         for pattern, indexes in by_pattern.items():
-            pid = len(self._pattern_terms)
             raw = pattern.encode("utf-8")
             self._pattern_terms.append(tuple(indexes))
             self._pattern_len.append(len(raw))
