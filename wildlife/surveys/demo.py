@@ -105,7 +105,7 @@ def load() -> str:
         summary.append(_terrestrial())
         summary.append(_aquatic())
         summary.append(_archives())
-    return "；".join(s for s in summary if s)
+    return "；".join(s for s in summary if s) or "已存在（跳过）"
 
 
 class _Maker:
