@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wildlife.accounts.models import Department, User
+from wildlife.core.forms import VersionedModelFormMixin
 from wildlife.core.scope import user_scope
 from wildlife.geo.choices import AreaLevel, SourceCRS
 from wildlife.geo.selectors import area_list
@@ -237,7 +238,7 @@ class IncidentForm(forms.Form):
 # --- inspections -----------------------------------------------------------------------------------------------------
 
 
-class InspectionTargetForm(ScopedChoicesMixin, forms.ModelForm):  # type: ignore[type-arg]
+class InspectionTargetForm(ScopedChoicesMixin, VersionedModelFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     location = PointInputField(label=_("位置"), required=False, widget=forms.TextInput(attrs={"id": "id_location"}))
     area = forms.ModelChoiceField(label=_("所属镇街"), queryset=User.objects.none(), required=False, help_text=_("未标注位置时必填"))
     version = _version_field()
@@ -253,17 +254,6 @@ class InspectionTargetForm(ScopedChoicesMixin, forms.ModelForm):  # type: ignore
         if self.instance.pk:
             self.fields["location"].initial = self.instance.location.geojson if self.instance.location else ""
             self.fields["version"].initial = self.instance.version
-
-    def validate_unique(self) -> None:
-        """Checked by the service (the town comes from the location)."""
-
-    def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}
-        if self.instance.pk:
-            data["version"] = data.get("version") or self.instance.version
-        else:
-            data.pop("version", None)
-        return data
 
 
 class ChecklistTemplateForm(ScopedChoicesMixin, forms.Form):
@@ -404,7 +394,7 @@ class PhotosForm(forms.Form):
 # --- trainings -------------------------------------------------------------------------------------------------------
 
 
-class TrainingSessionForm(ScopedChoicesMixin, forms.ModelForm):  # type: ignore[type-arg]
+class TrainingSessionForm(ScopedChoicesMixin, VersionedModelFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     area = forms.ModelChoiceField(label=_("所属区划"), queryset=User.objects.none(), required=False, help_text=_("留空为您所在的区划"))
     materials = MultipleFileField(label=_("培训材料"), help_text=_("PDF、Word、Excel、PPT 或图片，每个不超过 30 MB"))
     version = _version_field()
@@ -421,14 +411,6 @@ class TrainingSessionForm(ScopedChoicesMixin, forms.ModelForm):  # type: ignore[
         if self.instance.pk:
             self.fields.pop("area")
             self.fields["version"].initial = self.instance.version
-
-    def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}
-        if self.instance.pk:
-            data["version"] = data.get("version") or self.instance.version
-        else:
-            data.pop("version", None)
-        return data
 
 
 class AttendanceForm(forms.Form):
@@ -448,7 +430,7 @@ class AttendanceForm(forms.Form):
 # --- personnel and equipment -----------------------------------------------------------------------------------------
 
 
-class OfficerForm(forms.ModelForm):  # type: ignore[type-arg]
+class OfficerForm(VersionedModelFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     accepts = ("user",)
     certificate_no = forms.CharField(label=_("执法证号"), max_length=40, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     version = _version_field()
@@ -468,14 +450,6 @@ class OfficerForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields["certificate_no"].help_text = _("当前：%(masked)s；留空则不修改") % {"masked": self.instance.certificate_masked or "—"}
             self.fields["version"].initial = self.instance.version
         self.order_fields(["name", "user", "department", "position", "certificate_no", "certificate_valid_until", "is_active", "notes"])
-
-    def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}
-        if self.instance.pk:
-            data["version"] = data.get("version") or self.instance.version
-        else:
-            data.pop("version", None)
-        return data
 
 
 class RevealForm(forms.Form):
@@ -502,7 +476,7 @@ class CoverageForm(forms.Form):
         return today.year, None
 
 
-class EquipmentForm(ScopedChoicesMixin, forms.ModelForm):  # type: ignore[type-arg]
+class EquipmentForm(ScopedChoicesMixin, VersionedModelFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     area = forms.ModelChoiceField(label=_("所属区划"), queryset=User.objects.none(), required=False, help_text=_("无保管人时使用；留空为您所在的区划"))
     version = _version_field()
 
@@ -525,13 +499,4 @@ class EquipmentForm(ScopedChoicesMixin, forms.ModelForm):  # type: ignore[type-a
             self.fields.pop("area")
             self.fields["version"].initial = self.instance.version
 
-    def validate_unique(self) -> None:
-        """Checked by the service with a clear message."""
 
-    def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}
-        if self.instance.pk:
-            data["version"] = data.get("version") or self.instance.version
-        else:
-            data.pop("version", None)
-        return data

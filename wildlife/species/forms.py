@@ -9,12 +9,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from wildlife.core.forms import VersionedModelFormMixin
 from wildlife.species.choices import LISTED_PROTECTIONS, AliasKind, ImportMode, ListKind, Protection
 from wildlife.species.models import ListVersion, Species
 from wildlife.species.services import SPECIES_FIELDS
 
 
-class SpeciesForm(forms.ModelForm):  # type: ignore[type-arg]
+class SpeciesForm(VersionedModelFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -27,17 +28,6 @@ class SpeciesForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["genus"].help_text = _("留空则取学名的第一个词")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-
-    def validate_unique(self) -> None:
-        """Uniqueness is checked by the service (with the normalised names)."""
-
-    def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}
-        if self.instance.pk:
-            data["version"] = data.get("version") or self.instance.version
-        else:
-            data.pop("version", None)
-        return data
 
 
 class AliasForm(forms.Form):

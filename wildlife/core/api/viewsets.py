@@ -61,6 +61,7 @@ class ScopedModelViewSet(IdempotentMixin, viewsets.ModelViewSet):  # type: ignor
     """Model viewset over `model.objects.restrict(user, action)`. Writes call services in subclasses."""
 
     model: Any = None
+    delete_service: Any = None  # staticmethod(services.<entity>_delete): DELETE calls it with actor and obj
     permission_classes = [ScopedModelPermission]
     geojson_geometry_field: str | None = None  # lists with locations answer ?format=geojson
 
@@ -83,7 +84,13 @@ class ScopedModelViewSet(IdempotentMixin, viewsets.ModelViewSet):  # type: ignor
         return self.idempotent_replay(request) or super().update(request, *args, **kwargs)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.idempotent_replay(request) or super().destroy(request, *args, **kwargs)
+        replay = self.idempotent_replay(request)
+        if replay is not None:
+            return replay
+        if self.delete_service is None:
+            return super().destroy(request, *args, **kwargs)
+        self.delete_service(actor=request.user, obj=self.get_object())
+        return Response(status=204)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if getattr(request.accepted_renderer, "format", "") == "geojson" and self.geojson_geometry_field:

@@ -57,6 +57,7 @@ class PatrolViewSet(_PatrolsViewSet):
 
     model = Patrol
     serializer_class = s.PatrolSerializer
+    delete_service = staticmethod(services.patrol_delete)
     geojson_geometry_field = "track"
     search_fields = ["patrol_no", "title", "member_names"]
     ordering_fields = ["started_at", "distance_m", "patrol_no"]
@@ -98,13 +99,6 @@ class PatrolViewSet(_PatrolsViewSet):
         }
         patrol = services.patrol_update(actor=request.user, obj=patrol, version=self.current_version(request.data, patrol), **values)
         return Response(self.get_serializer(patrol).data)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        replay = self.idempotent_replay(request)
-        if replay is not None:
-            return replay
-        services.patrol_delete(actor=request.user, obj=self.get_object())
-        return Response(status=204)
 
     @extend_schema(request=s.IncidentSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
@@ -257,6 +251,7 @@ class TrainingViewSet(_PatrolsViewSet):
 
     model = TrainingSession
     serializer_class = s.TrainingSerializer
+    delete_service = staticmethod(services.training_session_delete)
     search_fields = ["title", "trainer", "place"]
     ordering_fields = ["held_on", "hours"]
     change_actions = ("trainees",)
@@ -283,13 +278,6 @@ class TrainingViewSet(_PatrolsViewSet):
             actor=request.user, obj=session, version=self.current_version(request.data, session), **serializer.validated_data
         )
         return Response(self.get_serializer(session).data)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        replay = self.idempotent_replay(request)
-        if replay is not None:
-            return replay
-        services.training_session_delete(actor=request.user, obj=self.get_object())
-        return Response(status=204)
 
     @extend_schema(request=s.TraineeSerializer, responses=s.TraineeSerializer)
     @action(detail=True, methods=["post"])
