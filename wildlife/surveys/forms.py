@@ -422,8 +422,21 @@ def _water_sites(user: Any) -> Any:
     return SurveySite.objects.restrict(user, "view").filter(kind=SiteKind.WATER_SAMPLING).select_related("project").order_by("project", "code")
 
 
-class MigrationCountForm(VersionedForm):
+class _WaterSeriesForm(VersionedForm):
+    """A reading at a water site of an open aquatic or habitat project (the project is fixed once recorded)."""
+
     project = forms.ModelChoiceField(label=_("调查项目"), queryset=SurveyProject.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = _open_projects(self.user, (ProjectKind.AQUATIC, ProjectKind.HABITAT))
+        self.fields["site"].queryset = _water_sites(self.user)
+        self.fields["site"].label_from_instance = lambda s: f"{s.project.name} · {s.code} {s.name}"
+        if self.instance is not None:
+            del self.fields["project"]
+
+
+class MigrationCountForm(_WaterSeriesForm):
     site = forms.ModelChoiceField(label=_("观测断面"), queryset=SurveySite.objects.none())
     species = forms.ModelChoiceField(label=_("物种"), queryset=Species.objects.filter(aquatic=True).order_by("pinyin"))
     date = date_field(_("日期"))
@@ -432,17 +445,8 @@ class MigrationCountForm(VersionedForm):
     water_level_m = forms.FloatField(label=_("水位(米)"), required=False)
     remarks = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = _open_projects(self.user, (ProjectKind.AQUATIC, ProjectKind.HABITAT))
-        self.fields["site"].queryset = _water_sites(self.user)
-        self.fields["site"].label_from_instance = lambda s: f"{s.project.name} · {s.code} {s.name}"
-        if self.instance is not None:
-            del self.fields["project"]
 
-
-class WaterReadingForm(VersionedForm):
-    project = forms.ModelChoiceField(label=_("调查项目"), queryset=SurveyProject.objects.none())
+class WaterReadingForm(_WaterSeriesForm):
     site = forms.ModelChoiceField(label=_("采样点"), queryset=SurveySite.objects.none())
     measured_at = datetime_field(_("测定时间"))
     temperature_c = forms.FloatField(label=_("水温(℃)"), required=False)
@@ -451,14 +455,6 @@ class WaterReadingForm(VersionedForm):
     turbidity_ntu = forms.FloatField(label=_("浊度(NTU)"), required=False)
     ammonia_n_mg_l = forms.FloatField(label=_("氨氮(mg/L)"), required=False)
     remarks = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = _open_projects(self.user, (ProjectKind.AQUATIC, ProjectKind.HABITAT))
-        self.fields["site"].queryset = _water_sites(self.user)
-        self.fields["site"].label_from_instance = lambda s: f"{s.project.name} · {s.code} {s.name}"
-        if self.instance is not None:
-            del self.fields["project"]
 
 
 class SpeciesArchiveForm(VersionedForm):
