@@ -11,6 +11,7 @@ from operator import or_
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -23,12 +24,25 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from wildlife.core.access import get_in_scope_or_404
 from wildlife.core.excel import XLSX_CONTENT_TYPE, build_workbook
 from wildlife.core.exceptions import ConflictError, OutOfScopeError
 from wildlife.core.htmx import hx_redirect
+from wildlife.core.imports import (
+    MODE_ALL,
+    MODE_CHOICES,
+    ImportFileError,
+    ImportReport,
+    RegisterImport,
+    RowError,
+    errors_bytes,
+    read_rows,
+    run_import,
+    template_bytes,
+)
 from wildlife.core.querysets import model_permission
 from wildlife.core.tables import Column
 
@@ -351,6 +365,94 @@ __all__ = [
     "ObjectDeleteView",
     "ObjectDetailView",
     "ObjectFormView",
+    "ObjectImportView",
     "ObjectListView",
     "apply_validation_error",
 ]
+
+
+# --- register import (Excel / CSV) ------------------------------------------------------------------------------
+
+REPORT_ERROR_LIMIT = 200  # errors shown on the result page; the downloadable report has them all (up to the cap)
+SESSION_ERROR_CAP = 5000
+
+
+class RegisterImportForm(forms.Form):
+    """The file and the mode of a register import."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Excel 或 CSV 文件"),
+        help_text=gettext_lazy("请使用下载的导入模板；.xlsx 或 .csv（UTF-8 / GBK），最多 5 MB、5,000 行。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"}),
+    )
+    mode = forms.ChoiceField(label=gettext_lazy("导入方式"), choices=MODE_CHOICES, initial=MODE_ALL, widget=forms.RadioSelect)
+
+
+class ObjectImportView(PlatformPermissionMixin, View):
+    """Import a register from Excel/CSV through its create service (see wildlife/core/imports.py).
+
+    GET shows the form, `?template=1` downloads the template, `?errors=1` the error report of the user's last import
+    of this register; POST runs the import and shows the result. Needs the model's add permission.
+    """
+
+    permission_action = "add"
+    template_name = "core/object_import.html"
+    spec: RegisterImport
+    list_url_name: str = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        self.model = self.spec.model
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def session_key(self) -> str:
+        return f"register_import:{self.spec.label}"
+
+    def render_page(self, form: RegisterImportForm, report: ImportReport | None = None, file_error: str = "", status: int = 200) -> HttpResponse:
+        from django.urls import reverse
+
+        context = {
+            "view": self,
+            "spec": self.spec,
+            "title": _("导入%(title)s") % {"title": self.spec.title},
+            "form": form,
+            "report": report,
+            "errors": [e.text() for e in report.errors[:REPORT_ERROR_LIMIT]] if report else [],
+            "more_errors": max(0, len(report.errors) - REPORT_ERROR_LIMIT) if report else 0,
+            "file_error": file_error,
+            "list_url": reverse(self.list_url_name) if self.list_url_name else "",
+            "columns": self.spec.columns,
+            "key_headers": "+".join(self.spec.key_headers()),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("template"):
+            content = template_bytes(self.spec, request.user)
+            response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="{self.spec.filename}-import-template.xlsx"'
+            return response
+        if request.GET.get("errors"):
+            stored = request.session.get(self.session_key) or {}
+            errors = [RowError(int(r), str(h), str(m)) for r, h, m in stored.get("errors", [])]
+            if not errors:
+                messages.info(request, _("没有可下载的错误报告。"))
+                return HttpResponseRedirect(request.path)
+            response = HttpResponse(errors_bytes(self.spec, errors), content_type=XLSX_CONTENT_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="{self.spec.filename}-import-errors.xlsx"'
+            return response
+        return self.render_page(RegisterImportForm())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = RegisterImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_page(form, status=422 if getattr(request, "htmx", False) else 200)
+        try:
+            table = read_rows(form.cleaned_data["file"])
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+            return self.render_page(form, file_error=str(exc))
+        report = run_import(self.spec, request.user, table, form.cleaned_data["mode"])
+        request.session[self.session_key] = {"errors": [[e.row, e.header, e.message] for e in report.errors[:SESSION_ERROR_CAP]]}
+        return self.render_page(RegisterImportForm(initial={"mode": form.cleaned_data["mode"]}), report=report)
+

@@ -10,6 +10,7 @@ urlpatterns = [
     # stations
     path("stations/", views.StationListView.as_view(), name="station_list"),
     path("stations/new/", views.StationCreateView.as_view(), name="station_create"),
+    path("stations/import/", views.StationRegisterImportView.as_view(), name="station_excel_import"),
     path("stations/<int:pk>/", views.StationDetailView.as_view(), name="station_detail"),
     path("stations/<int:pk>/edit/", views.StationUpdateView.as_view(), name="station_update"),
     path("stations/<int:pk>/routes/", views.StationRouteAddView.as_view(), name="station_route_add"),

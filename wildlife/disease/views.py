@@ -28,6 +28,7 @@ from wildlife.core.tables import Column
 from wildlife.core.views import (
     ObjectDetailView,
     ObjectFormView,
+    ObjectImportView,
     ObjectListView,
     PlatformPermissionMixin,
     apply_validation_error,
@@ -45,6 +46,7 @@ from wildlife.disease.access import (
 )
 from wildlife.disease.choices import GRADE_COLOURS, AlertStatus, ComplianceStatus, EventStatus
 from wildlife.disease.filtersets import AlertFilterSet, EventFilterSet, ReportFilterSet, StationFilterSet
+from wildlife.disease.imports import STATION_IMPORT
 from wildlife.disease.models import (
     Alert,
     ChainRule,
@@ -180,6 +182,7 @@ class StationListView(ObjectListView):
     search_fields = ("name", "code", "address", "habitat")
     filterset_class = StationFilterSet
     create_url_name = "disease:station_create"
+    import_url_name = "disease:station_excel_import"
     default_ordering = ("name", "pk")
     export_filename = "monitoring-stations"
 
@@ -189,6 +192,13 @@ class StationListView(ObjectListView):
 
     def get_queryset(self) -> QuerySet[Any]:
         return super().get_queryset().select_related("area", "responsible").prefetch_related("covered_areas")
+
+
+class StationRegisterImportView(ObjectImportView):
+    """Stations from Excel/CSV (template, upload, result); the town of each comes from its coordinates."""
+
+    spec = STATION_IMPORT
+    list_url_name = "disease:station_list"
 
 
 class StationDetailView(ObjectDetailView):

@@ -56,6 +56,20 @@ def test_citizen_reports_from_a_phone_and_follows_it(page_factory: Any, zhoucun:
     assert width <= PHONE_VIEWPORT[0] + 1  # no horizontal scrolling on a phone
 
 
+def _open_panel(page: Any, name: str) -> None:
+    """Open a collapsed workflow panel and wait until Bootstrap has finished showing it (class `show`)."""
+    from playwright.sync_api import expect
+
+    page.get_by_test_id(f"open-{name}").click()
+    expect(page.locator(f"#panel-{name}.collapse.show")).to_be_visible()
+
+
+def _submit_panel(page: Any, name: str) -> None:
+    """Submit a panel's form and wait for the page the server answers with."""
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_test_id(f"submit-{name}").click()
+
+
 def test_officer_triages_into_a_case_with_party_live_animal_and_graph(page_factory: Any, district_officer: Any, catalogue: Any, zhoucun: Any, quick_form: None) -> None:
     from playwright.sync_api import expect
 
@@ -76,42 +90,38 @@ def test_officer_triages_into_a_case_with_party_live_animal_and_graph(page_facto
     expect(page.get_by_test_id("object-table")).to_contain_text(receipt)
     page.click(f"text={receipt}")
     page.wait_for_load_state("load")
-    page.get_by_test_id("open-triage").click()
-    expect(page.locator("#panel-triage")).to_be_visible()
+    _open_panel(page, "triage")
     page.select_option("#panel-triage select[name=category]", "hunting")
     page.fill("#panel-triage input[name=species]", "画眉")
     page.select_option("#panel-triage select[name=area]", label="王村镇")
-    page.get_by_test_id("submit-triage").click()
+    _submit_panel(page, "triage")
     expect(page.get_by_test_id("tipoff-status")).to_have_text("已分类")
     expect(page.get_by_test_id("tipoff-area")).to_contain_text("王村镇")
     page.wait_for_load_state("load")
-    page.get_by_test_id("open-escalate").click()
-    expect(page.locator("#panel-escalate")).to_be_visible()
+    _open_panel(page, "escalate")
     page.fill("#panel-escalate input[name=title]", "王村镇孝妇河张网捕鸟案")
     page.select_option("#panel-escalate select[name=offence_type]", "hunting")
-    page.get_by_test_id("submit-escalate").click()
+    _submit_panel(page, "escalate")
     expect(page.get_by_test_id("case-title")).to_contain_text("王村镇孝妇河张网捕鸟案")
     case = Case.objects.get(tipoff=tipoff)
 
     page.wait_for_load_state("load")
-    page.get_by_test_id("open-party").click()
-    expect(page.locator("#panel-party")).to_be_visible()
+    _open_panel(page, "party")
     page.select_option("#panel-party select[name=kind]", "person")
     page.select_option("#panel-party select[name=role]", "seller")
     page.fill("#panel-party input[name=name]", "张某")
     page.fill("#panel-party input[name=phone]", "13712345678")
-    page.get_by_test_id("submit-party").click()
+    _submit_panel(page, "party")
     expect(page.locator(".alert-success")).to_contain_text("已添加当事人")
     expect(page.get_by_test_id("parties")).to_contain_text("137****5678")
     expect(page.get_by_test_id("parties")).not_to_contain_text("13712345678")
 
     page.wait_for_load_state("load")
-    page.get_by_test_id("open-item").click()
-    expect(page.locator("#panel-item")).to_be_visible()
+    _open_panel(page, "item")
     page.fill("#panel-item input[name=species]", "画眉")
     page.fill("#panel-item input[name=count]", "3")
     page.select_option("#panel-item select[name=condition]", "alive")
-    page.get_by_test_id("submit-item").click()
+    _submit_panel(page, "item")
     expect(page.locator(".alert-success")).to_contain_text("已添加扣押物品")
     expect(page.get_by_test_id("items")).to_contain_text("画眉 3只")
     page.get_by_test_id("handover-submit").click()

@@ -18,7 +18,7 @@ def test_demo_load_is_idempotent_and_complete(zhoucun: Any, catalogue: Any, town
     summary = load()
     assert "陆生调查项目" in summary and "水生调查项目" in summary
     counts = (SurveyProject.objects.count(), Observation.objects.count(), SpeciesArchive.objects.count())
-    assert load() == "" and (SurveyProject.objects.count(), Observation.objects.count(), SpeciesArchive.objects.count()) == counts
+    assert load() == "已存在（跳过）" and (SurveyProject.objects.count(), Observation.objects.count(), SpeciesArchive.objects.count()) == counts
     assert all("演示" in p.name for p in SurveyProject.objects.all())
     assert 300 <= counts[1] <= 2000
     assert SamplingEvent.objects.filter(nothing_seen=True).exists()
