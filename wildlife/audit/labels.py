@@ -37,6 +37,7 @@ BASE_LABELS = {
     "audit_verify": _("校验审计链"),
     "export": _("导出数据"),
     "import": _("导入数据"),
+    "register_import": _("批量导入登记"),
     "reveal": _("查看个人信息明文"),
     "delete": _("删除"),
     "job_start": _("提交后台任务"),

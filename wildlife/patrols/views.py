@@ -30,6 +30,7 @@ from wildlife.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectFormView,
+    ObjectImportView,
     ObjectListView,
     PlatformPermissionMixin,
     apply_validation_error,
@@ -56,6 +57,7 @@ from wildlife.patrols.filtersets import (
     TargetFilterSet,
     TrainingFilterSet,
 )
+from wildlife.patrols.imports import EQUIPMENT_IMPORT, OFFICER_IMPORT, TARGET_IMPORT
 from wildlife.patrols.models import (
     ChecklistTemplate,
     EnforcementOfficer,
@@ -351,6 +353,7 @@ class TargetListView(ObjectListView):
     search_placeholder = gettext_lazy("名称、地址、经营者、信用代码")
     default_ordering = ("kind", "name")
     create_url_name = "patrols:target_create"
+    import_url_name = "patrols:target_import"
     export_filename = "inspection-targets"
 
     @property
@@ -361,6 +364,13 @@ class TargetListView(ObjectListView):
         queryset: QuerySet[Any] = super().get_queryset()
         result: QuerySet[Any] = queryset.select_related("area").annotate(inspection_count=Count("inspections"))
         return result
+
+
+class TargetImportView(ObjectImportView):
+    """Inspection targets from Excel/CSV."""
+
+    spec = TARGET_IMPORT
+    list_url_name = "patrols:target_list"
 
 
 class TargetLayerView(TargetListView):
@@ -795,12 +805,20 @@ class OfficerListView(ObjectListView):
     search_fields = ("name", "position")
     default_ordering = ("department__sort_order", "name")
     create_url_name = "patrols:officer_create"
+    import_url_name = "patrols:officer_import"
     export_filename = "enforcement-officers"
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset: QuerySet[Any] = super().get_queryset()
         result: QuerySet[Any] = queryset.select_related("department").defer("certificate_no")
         return result
+
+
+class OfficerImportView(ObjectImportView):
+    """Enforcement officers from Excel/CSV (certificate numbers encrypted by the service)."""
+
+    spec = OFFICER_IMPORT
+    list_url_name = "patrols:officer_list"
 
 
 class OfficerDetailView(ObjectDetailView):
@@ -886,12 +904,20 @@ class EquipmentListView(ObjectListView):
     search_fields = ("model_name", "serial_no", "holder__name")
     default_ordering = ("kind", "model_name", "serial_no")
     create_url_name = "patrols:equipment_create"
+    import_url_name = "patrols:equipment_import"
     export_filename = "enforcement-equipment"
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset: QuerySet[Any] = super().get_queryset()
         result: QuerySet[Any] = queryset.select_related("holder", "area")
         return result
+
+
+class EquipmentImportView(ObjectImportView):
+    """Enforcement equipment from Excel/CSV."""
+
+    spec = EQUIPMENT_IMPORT
+    list_url_name = "patrols:equipment_list"
 
 
 class EquipmentDetailView(ObjectDetailView):
