@@ -31,3 +31,21 @@ def shared_data(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data file missing: {path}")
     return path
+
+
+def xlsx_upload(headers: list[str], rows: list[list[object]], name: str = "register.xlsx") -> object:
+    """An uploaded .xlsx with a header row and data rows, as a browser would post it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())

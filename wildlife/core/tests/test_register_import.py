@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from wildlife.audit.models import AuditEvent
 from wildlife.core.imports import (
@@ -23,6 +23,7 @@ from wildlife.core.imports import (
     run_import,
     template_bytes,
 )
+from wildlife.core.testing.data import xlsx_upload
 from wildlife.patrols.imports import TARGET_IMPORT
 from wildlife.patrols.models import InspectionTarget
 
@@ -32,14 +33,7 @@ HEADERS = ["名称 *", "类型 *", "地址 *", "所属镇街", "经营者/负责
 
 
 def xlsx(rows, headers=HEADERS, name="targets.xlsx"):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
+    return xlsx_upload(headers, rows, name)
 
 
 def csv_file(text, encoding, name="targets.csv"):

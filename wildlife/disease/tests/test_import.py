@@ -8,10 +8,11 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from wildlife.audit.models import AuditEvent
 from wildlife.core.testing.cast import make_business_user
+from wildlife.core.testing.data import xlsx_upload
 from wildlife.disease.models import Station
 
 from .conftest import BEIJIAO, WANGCUN
@@ -22,14 +23,7 @@ HEADERS = ["站点名称 *", "站点编号", "级别 *", "经度 *", "纬度 *",
 
 
 def upload(rows, headers=HEADERS, name="stations.xlsx"):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
+    return xlsx_upload(headers, rows, name)
 
 
 ROWS = [

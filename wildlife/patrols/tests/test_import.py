@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from wildlife.accounts.models import Department
 from wildlife.audit.models import AuditEvent
+from wildlife.core.testing.data import xlsx_upload
 from wildlife.patrols.models import EnforcementOfficer, Equipment, InspectionTarget
 
 from .factories import make_officer
@@ -21,14 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(headers, rows, name="register.xlsx"):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
+    return xlsx_upload(headers, rows, name)
 
 
 TARGET_HEADERS = ["名称 *", "类型 *", "地址 *", "所属镇街", "经营者/负责人", "联系电话"]
