@@ -118,3 +118,36 @@ def test_unreadable_file_is_explained(client_for, district_officer):
     html = client_for(district_officer).post(reverse(URL), {"file": file, "mode": "all"}).content.decode()
     assert "另存为 .xlsx" in html
     assert not AuditEvent.objects.filter(action="register_import").exists()
+
+
+def test_covered_towns_and_responsible_person(client_for, district_officer, town_officer, other_town_officer):
+    headers = [*HEADERS, "监测范围（镇街）", "责任人"]
+    rows = [
+        ["孝妇河监测站", "", "县级", WANGCUN[0], WANGCUN[1], "2021-03-01", "", "", "萌水镇，南郊镇", "town_officer"],
+        ["北郊湿地监测站", "", "县级", BEIJIAO[0], BEIJIAO[1], "2021-03-01", "", "", "", "other_town_officer"],
+    ]
+    html = client_for(district_officer).post(reverse(URL), {"file": upload(rows, headers), "mode": "all"}).content.decode()
+    assert 'data-testid="import-success"' in html, html
+    station = Station.objects.get(name="孝妇河监测站")
+    assert {a.name for a in station.covered_areas.all()} == {"王村镇", "萌水镇", "南郊镇"}  # its own town is always in
+    assert station.responsible == town_officer
+    assert Station.objects.get(name="北郊湿地监测站").responsible == other_town_officer
+
+
+def test_unknown_town_and_unknown_responsible_name_the_row(client_for, district_officer):
+    headers = [*HEADERS, "监测范围（镇街）", "责任人"]
+    rows = [["孝妇河监测站", "", "县级", WANGCUN[0], WANGCUN[1], "2021-03-01", "", "", "王村镇、火星镇", "nobody_here"]]
+    html = client_for(district_officer).post(reverse(URL), {"file": upload(rows, headers), "mode": "all"}).content.decode()
+    assert "第 2 行「监测范围（镇街）」" in html and "火星镇" in html
+    assert "第 2 行「责任人」" in html and "nobody_here" in html
+    assert not Station.objects.filter(name="孝妇河监测站").exists()
+
+
+def test_responsible_must_work_within_the_importers_areas(client_for, zhoucun, town_officer):
+    # a 自然资源局 officer posted to 北郊镇 only cannot make a 王村镇 officer responsible for a 北郊镇 station
+    officer = make_business_user("beijiao_nr", department_code="natural_resources", area=zhoucun["北郊镇"])
+    headers = [*HEADERS, "监测范围（镇街）", "责任人"]
+    rows = [["北郊湿地监测站", "", "县级", BEIJIAO[0], BEIJIAO[1], "2021-03-01", "", "", "", town_officer.username]]
+    html = client_for(officer).post(reverse(URL), {"file": upload(rows, headers), "mode": "all"}).content.decode()
+    assert "第 2 行「责任人」" in html and "没有账号或姓名" in html
+    assert not Station.objects.filter(name="北郊湿地监测站").exists()
