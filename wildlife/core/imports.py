@@ -202,13 +202,21 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _decode(raw: bytes) -> str:
+def decode_text(raw: bytes) -> str | None:
+    """Text from a Chinese office file or page: UTF-8 (with or without BOM), else GBK/GB18030; None when neither."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(_("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV，或直接上传 Excel (.xlsx)。"))
+    return None
+
+
+def _decode(raw: bytes) -> str:
+    text = decode_text(raw)
+    if text is None:
+        raise ImportFileError(_("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV，或直接上传 Excel (.xlsx)。"))
+    return text
 
 
 def _table(raw_headers: Sequence[Any], rows: Any, filename: str) -> ImportTable:

@@ -87,12 +87,12 @@ def fetch(url: str) -> bytes:
 
 
 def _decode(body: bytes) -> str:
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return body.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CollectorError(_("无法识别页面编码"))
+    from wildlife.core.imports import decode_text
+
+    text = decode_text(body)
+    if text is None:
+        raise CollectorError(_("无法识别页面编码"))
+    return text
 
 
 # --- parsers -------------------------------------------------------------------------------------------------------

@@ -106,12 +106,12 @@ def detect_format(name: str) -> str:
 
 
 def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ExportFileError(_("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV。"))
+    from wildlife.core.imports import decode_text
+
+    text = decode_text(raw)
+    if text is None:
+        raise ExportFileError(_("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV。"))
+    return text
 
 
 def _cell(value: Any) -> Any:
