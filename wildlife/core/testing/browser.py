@@ -42,8 +42,25 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+@pytest.fixture(scope="session")
+def _serial_live_server_on_sqlite() -> None:
+    """On SQLite the live server's threads share the test's one in-memory connection; two requests at once (a map
+    page fetching two layers) would use it at the same time ("cannot start a transaction within a transaction").
+    There the live server answers one request at a time. Must run before `live_server` starts (see page_factory)."""
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)  # requests run in the server thread, which holds the connection
+
+    if "sqlite" in str(settings.DATABASES["default"]["ENGINE"]) or "spatialite" in str(settings.DATABASES["default"]["ENGINE"]):
+        LiveServerThread.server_class = SerialWSGIServer
+
+
 @pytest.fixture
-def page_factory(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+def page_factory(browser: Any, _serial_live_server_on_sqlite: None, live_server: Any) -> Iterator[Callable[..., Any]]:
     """page_factory(viewport=(1366, 768)) → a fresh page whose relative URLs go to the live server."""
     contexts: list[Any] = []
 
