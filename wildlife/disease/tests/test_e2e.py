@@ -103,3 +103,39 @@ def test_dead_bird_event_is_graded_and_a_cluster_alert_appears(page, make_statio
     expect(page.get_by_test_id("alert-events")).to_contain_text(earlier.event_no)
     page.get_by_test_id("acknowledge").click()
     expect(page.get_by_test_id("alert-status")).to_have_text("已确认")
+
+
+def test_district_officer_fills_the_downloaded_template_and_imports_stations(page_factory, district_officer, tmp_path):
+    """The register import end to end: the button on the list, the template download, the filled template uploaded,
+    the result page, the new stations in the list."""
+    import io
+
+    from openpyxl import load_workbook
+    from playwright.sync_api import expect
+
+    from wildlife.disease.models import Station
+
+    page = page_factory()
+    login(page, "district_officer")
+    page.goto("/disease/stations/")
+    page.get_by_test_id("import").click()
+    with page.expect_download() as download_info:
+        page.get_by_test_id("import-template").click()
+    workbook = load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
+    sheet = workbook.worksheets[0]
+    headers = [str(cell.value).removesuffix(" *") for cell in sheet[1]]
+    assert headers[:3] == ["站点名称", "站点编号", "级别"]
+    sheet.delete_rows(2)  # the example row
+    values = {"站点名称": "孝妇河口监测站", "级别": "县级", "经度": WANGCUN[0], "纬度": WANGCUN[1], "建站日期": "2024-04-01", "监测范围（镇街）": "王村镇、萌水镇"}
+    sheet.append([values.get(header) for header in headers])
+    filled = tmp_path / "stations.xlsx"
+    workbook.save(filled)
+
+    page.set_input_files("input[type=file]", str(filled))
+    page.get_by_test_id("import-submit").click()
+    expect(page.get_by_test_id("import-success")).to_be_visible()
+    expect(page.get_by_test_id("import-created")).to_contain_text("1")
+    station = Station.objects.get(name="孝妇河口监测站")
+    assert {a.name for a in station.covered_areas.all()} == {"王村镇", "萌水镇"}
+    page.goto("/disease/stations/")
+    expect(page.get_by_test_id("object-table")).to_contain_text("孝妇河口监测站")
