@@ -4,6 +4,7 @@ collector sources and platforms. Views are an access check, a service call and a
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Sequence
 from typing import Any
 
@@ -185,15 +186,16 @@ def _default_reason(listing: Listing) -> str:
     return _("该商品信息含“%(words)s”等内容，涉嫌违法出售野生动物及其制品或禁止使用的猎捕工具。") % {"words": words}
 
 
-class _ListingActionView(PlatformPermissionMixin, View):
+class _ListingActionView(PlatformPermissionMixin, View, abc.ABC):
     """A review action posted from the listing page; problems come back as messages on the same page."""
 
     model = Listing
     permission_action = "view"
     form_class: Any = None
 
-    def act(self, listing: Listing, data: dict[str, Any]) -> str:  # pragma: no cover - subclasses implement
-        raise NotImplementedError
+    @abc.abstractmethod
+    def act(self, listing: Listing, data: dict[str, Any]) -> str:
+        """Run the service for this action; return the success message."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         listing = access_listing_by_id(request.user, pk, action="view")
